@@ -1,0 +1,107 @@
+/* flow_table.h - the connections the tap knows, keyed by 4-tuple.
+ *
+ * A flow holds two endpoints ("sides").  Side 0 is the endpoint whose
+ * (address, port) sorts first, so both directions of a connection find the
+ * same record.  Records come from a pool grown a chunk at a time up to
+ * max_flows; nothing is allocated per packet.  An intrusive list keeps flows
+ * ordered by last activity so the least recently active one is found in O(1)
+ * when the table is full. */
+#ifndef WIRESTATE_FLOW_TABLE_H
+#define WIRESTATE_FLOW_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Running out of memory must not exit the process: uthash reports it instead
+ * (hh.tbl == NULL after an add) and the flow is simply not tracked. */
+#ifndef HASH_NONFATAL_OOM
+#define HASH_NONFATAL_OOM 1
+#endif
+#include <uthash.h>
+
+#include "wirestate/segment.h"
+#include "wirestate/tcp_state.h"
+#include "wirestate/config.h"
+#include "wirestate/timers.h"
+
+struct ws_flow_key {
+    uint8_t addr[2][16];
+    uint16_t port[2];
+    uint8_t family;        /* 4 or 6 */
+    uint8_t pad[3];        /* always zero: the key is hashed and compared as bytes */
+};
+
+/* What the tap has seen one endpoint send, and the state that follows. */
+struct ws_side {
+    int64_t state_since;   /* when the current state was entered (µs) */
+    uint32_t isn;          /* sequence number of its SYN */
+    uint32_t snd_max;      /* highest seq + length (+1 per SYN/FIN) it sent */
+    uint32_t ack_max;      /* highest ACK it sent: its receive point as last told */
+    uint32_t fin_seq;      /* sequence number its FIN occupies */
+    uint32_t packets;
+    uint16_t window;       /* last advertised window, unscaled */
+    uint8_t state;         /* enum ws_tcp_state */
+    uint8_t wscale;
+    unsigned syn_seen : 1;      /* it sent a SYN (isn valid) */
+    unsigned passive_open : 1;  /* its first SYN carried ACK: it answered a SYN */
+    unsigned seq_seen : 1;      /* snd_max valid */
+    unsigned ack_seen : 1;      /* ack_max valid */
+    unsigned fin_seen : 1;      /* fin_seq valid */
+    unsigned half_closed_reported : 1;
+};
+
+struct ws_flow {
+    struct ws_flow_key key;
+    UT_hash_handle hh;
+    struct ws_flow *older, *newer;   /* activity list; also the free list */
+    struct ws_timer timer;
+    uint64_t id;
+    int64_t first_ts, last_ts;
+    struct ws_side side[2];
+    uint8_t client;        /* index of the client side */
+    bool midstream;        /* the capture joined after the connection began */
+};
+
+struct ws_flow_table {
+    struct ws_flow *by_key;          /* uthash head */
+    struct ws_flow *newest, *oldest; /* activity list ends */
+    struct ws_flow *free_list;
+    struct ws_flow **chunks;
+    size_t chunk_count, chunk_capacity;
+    size_t count, max_flows;
+};
+
+bool ws_flow_table_init(struct ws_flow_table *t, size_t max_flows, uint64_t hash_seed);
+void ws_flow_table_free(struct ws_flow_table *t);
+
+/* Builds the canonical key for a segment and says which side sent it. */
+void ws_flow_key_from_segment(const struct ws_segment *seg, struct ws_flow_key *key,
+                              int *sender_side);
+
+struct ws_flow *ws_flow_lookup(struct ws_flow_table *t, const struct ws_flow_key *key);
+
+static inline bool ws_flow_table_full(const struct ws_flow_table *t)
+{
+    return t->count >= t->max_flows;
+}
+
+/* Adds a zeroed flow for key, newest in the activity list.  NULL if the table
+ * is full or memory ran out: the caller evicts first. */
+struct ws_flow *ws_flow_insert(struct ws_flow_table *t, const struct ws_flow_key *key);
+
+/* Marks f the most recently active flow. */
+void ws_flow_touch(struct ws_flow_table *t, struct ws_flow *f);
+
+/* Unlinks f and returns its record to the pool (the caller cancels its timer). */
+void ws_flow_remove(struct ws_flow_table *t, struct ws_flow *f);
+
+static inline struct ws_flow *ws_flow_least_recent(const struct ws_flow_table *t)
+{
+    return t->oldest;
+}
+
+/* Address of one side as a struct ws_addr. */
+void ws_flow_side_addr(const struct ws_flow *f, int side, struct ws_addr *out);
+
+#endif

@@ -1,0 +1,63 @@
+/* tracker.h - segments in, per-endpoint transitions out.
+ *
+ * The tracker owns the flow table and the timers.  Feed it every TCP segment
+ * in capture order with ws_tracker_segment(), and tell it the time with
+ * ws_tracker_advance() (packet time offline, the wall clock live) so timers
+ * fire even when no packet arrives.  Every event goes to the sink at once. */
+#ifndef WIRESTATE_TRACKER_H
+#define WIRESTATE_TRACKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "wirestate/event.h"
+#include "wirestate/flow_table.h"
+#include "wirestate/segment.h"
+#include "wirestate/timers.h"
+
+struct ws_tracker_config {
+    int64_t msl_us;            /* TIME_WAIT lasts 2 * msl */
+    int64_t half_closed_us;    /* 0 disables half_closed events */
+    int64_t syn_timeout_us;
+    int64_t idle_timeout_us;
+    int64_t linger_us;         /* how long a fully closed flow is kept */
+    size_t max_flows;
+    uint64_t hash_seed;
+};
+
+void ws_tracker_config_defaults(struct ws_tracker_config *cfg);
+
+struct ws_tracker_stats {
+    uint64_t segments;         /* TCP segments given to the tracker */
+    uint64_t segments_no_flow; /* RSTs and ACK-less segments matching no flow */
+    uint64_t flows;            /* connections seen (a reused 4-tuple counts again) */
+    uint64_t transitions;
+    uint64_t half_closed;
+    uint64_t anomalies;
+    uint64_t expired_idle;
+    uint64_t evicted;
+    uint64_t alloc_failures;   /* flows not tracked because memory ran out */
+};
+
+struct ws_tracker {
+    struct ws_tracker_config cfg;
+    struct ws_flow_table flows;
+    struct ws_timer_heap timers;
+    struct ws_sink sink;
+    struct ws_tracker_stats stats;
+    uint64_t next_flow_id;
+    int64_t now;               /* latest time seen, µs */
+};
+
+/* False when memory for the tables could not be had. */
+bool ws_tracker_init(struct ws_tracker *tr, const struct ws_tracker_config *cfg,
+                     struct ws_sink sink);
+void ws_tracker_free(struct ws_tracker *tr);
+
+void ws_tracker_segment(struct ws_tracker *tr, const struct ws_segment *seg);
+
+/* Fires every timer due at or before now. Time never goes backwards: an
+ * earlier now (a capture's out-of-order timestamp) is ignored. */
+void ws_tracker_advance(struct ws_tracker *tr, int64_t now);
+
+#endif

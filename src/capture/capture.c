@@ -1,0 +1,212 @@
+/* capture.c - opening files and interfaces through libpcap, with errors people can act on. */
+#include "wirestate/capture.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* libpcap reads a file through stdio; its default buffer is a few KiB.  A
+ * larger one cuts system calls on big captures. */
+#define WS_FILE_BUFFER (1u << 20)
+
+static enum ws_status open_stream(struct ws_capture *c, const char *path, struct ws_error *err)
+{
+    if (strcmp(path, "-") == 0) {
+        c->file = stdin;
+        return WS_OK;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return ws_fail(err, WS_ERR_RUNTIME, "%s: %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return ws_fail(err, WS_ERR_RUNTIME, "%s: is a directory, not a capture file", path);
+    c->file = fopen(path, "rb");
+    if (!c->file)
+        return ws_fail(err, WS_ERR_RUNTIME, "%s: %s", path, strerror(errno));
+    return WS_OK;
+}
+
+/* libpcap says "truncated dump file; tried to read 4 file header bytes, only
+ * got 0" for an empty file; say what it means. */
+static enum ws_status explain_open_failure(struct ws_capture *c, const char *errbuf,
+                                           struct ws_error *err)
+{
+    long pos = c->file != stdin ? ftell(c->file) : -1;
+    if (strstr(errbuf, "only got 0") && pos <= 0)
+        return ws_fail(err, WS_ERR_RUNTIME, "%s: empty file, not a pcap or pcapng capture", c->source);
+    if (strstr(errbuf, "unknown file format") || strstr(errbuf, "bad dump file format"))
+        return ws_fail(err, WS_ERR_RUNTIME, "%s: not a pcap or pcapng capture (%s)", c->source, errbuf);
+    return ws_fail(err, WS_ERR_RUNTIME, "%s: %s", c->source, errbuf);
+}
+
+enum ws_status ws_capture_open_offline(struct ws_capture *c, const char *path, struct ws_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->source = strcmp(path, "-") == 0 ? "standard input" : path;
+    enum ws_status st = open_stream(c, path, err);
+    if (st != WS_OK)
+        return st;
+    c->iobuf = malloc(WS_FILE_BUFFER);
+    if (c->iobuf)
+        setvbuf(c->file, c->iobuf, _IOFBF, WS_FILE_BUFFER);
+
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    c->pcap = pcap_fopen_offline_with_tstamp_precision(c->file, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+    if (!c->pcap) {
+        st = explain_open_failure(c, errbuf, err);
+        if (c->file != stdin)
+            fclose(c->file);
+        c->file = NULL;
+        free(c->iobuf);
+        c->iobuf = NULL;
+        return st;
+    }
+    c->dlt = pcap_datalink(c->pcap);
+    return WS_OK;
+}
+
+static enum ws_status explain_activate_failure(struct ws_capture *c, int rc, struct ws_error *err)
+{
+    const char *detail = pcap_geterr(c->pcap);
+    switch (rc) {
+    case PCAP_ERROR_NO_SUCH_DEVICE:
+        return ws_fail(err, WS_ERR_RUNTIME, "%s: no such interface (wirestate -D lists them)", c->source);
+    case PCAP_ERROR_PERM_DENIED:
+    case PCAP_ERROR_PROMISC_PERM_DENIED:
+        return ws_fail(err, WS_ERR_RUNTIME,
+                       "%s: permission denied: capturing needs root or CAP_NET_RAW (%s)", c->source,
+                       detail);
+    case PCAP_ERROR_IFACE_NOT_UP:
+        return ws_fail(err, WS_ERR_RUNTIME, "%s: interface is down", c->source);
+    default:
+        return ws_fail(err, WS_ERR_RUNTIME, "%s: %s (%s)", c->source, pcap_statustostr(rc),
+                       detail && *detail ? detail : "no detail");
+    }
+}
+
+enum ws_status ws_capture_open_live(struct ws_capture *c, const char *iface,
+                                    const struct ws_live_options *opt, struct ws_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->source = iface;
+    c->live = true;
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    c->pcap = pcap_create(iface, errbuf);
+    if (!c->pcap)
+        return ws_fail(err, WS_ERR_RUNTIME, "%s: %s", iface, errbuf);
+    pcap_set_snaplen(c->pcap, opt->snaplen);
+    pcap_set_promisc(c->pcap, opt->promiscuous);
+    /* Immediate mode: a transition is printed within milliseconds of its
+     * packet instead of when a kernel buffer block fills. */
+    pcap_set_immediate_mode(c->pcap, 1);
+    pcap_set_timeout(c->pcap, WS_LIVE_POLL_MS);
+    if (opt->buffer_kib > 0)
+        pcap_set_buffer_size(c->pcap, opt->buffer_kib * 1024);
+    int rc = pcap_activate(c->pcap);
+    if (rc < 0) {
+        enum ws_status st = explain_activate_failure(c, rc, err);
+        pcap_close(c->pcap);
+        c->pcap = NULL;
+        return st;
+    }
+    if (rc > 0)
+        fprintf(stderr, "wirestate: %s: warning: %s\n", iface, pcap_geterr(c->pcap));
+    c->dlt = pcap_datalink(c->pcap);
+    return WS_OK;
+}
+
+enum ws_status ws_capture_set_filter(struct ws_capture *c, const char *expr, struct ws_error *err)
+{
+    struct bpf_program prog;
+    if (pcap_compile(c->pcap, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0)
+        return ws_fail(err, WS_ERR_USAGE, "bad filter expression '%s': %s", expr, pcap_geterr(c->pcap));
+    int rc = pcap_setfilter(c->pcap, &prog);
+    pcap_freecode(&prog);
+    if (rc != 0)
+        return ws_fail(err, WS_ERR_RUNTIME, "%s: cannot set filter: %s", c->source, pcap_geterr(c->pcap));
+    return WS_OK;
+}
+
+enum ws_capture_next ws_capture_next(struct ws_capture *c, struct pcap_pkthdr **hdr,
+                                     const uint8_t **data, struct ws_error *err)
+{
+    int rc = pcap_next_ex(c->pcap, hdr, data);
+    if (rc == 1) {
+        c->records++;
+        return WS_CAPTURE_PACKET;
+    }
+    if (rc == 0)
+        return WS_CAPTURE_TIMEOUT;
+    if (rc == PCAP_ERROR_BREAK)
+        return WS_CAPTURE_END;
+    if (c->live) {
+        ws_fail(err, WS_ERR_RUNTIME, "%s: capture stopped: %s", c->source, pcap_geterr(c->pcap));
+    } else {
+        long pos = c->file && c->file != stdin ? ftell(c->file) : -1;
+        char where[64] = "";
+        if (pos >= 0)
+            snprintf(where, sizeof where, ", byte offset %ld", pos);
+        ws_fail(err, WS_ERR_RUNTIME, "%s: damaged capture, stopped after record %llu%s: %s", c->source,
+                (unsigned long long)c->records, where, pcap_geterr(c->pcap));
+    }
+    return WS_CAPTURE_ERROR;
+}
+
+void ws_capture_break(struct ws_capture *c)
+{
+    if (c->pcap)
+        pcap_breakloop(c->pcap);
+}
+
+bool ws_capture_stats(struct ws_capture *c, uint64_t *received, uint64_t *dropped, uint64_t *if_dropped)
+{
+    struct pcap_stat ps;
+    if (!c->live || !c->pcap || pcap_stats(c->pcap, &ps) != 0)
+        return false;
+    *received = ps.ps_recv;
+    *dropped = ps.ps_drop;
+    *if_dropped = ps.ps_ifdrop;
+    return true;
+}
+
+void ws_capture_close(struct ws_capture *c)
+{
+    if (c->pcap)
+        pcap_close(c->pcap);   /* closes c->file too (pcap_fopen_offline took it) */
+    else if (c->file && c->file != stdin)
+        fclose(c->file);
+    free(c->iobuf);
+    memset(c, 0, sizeof *c);
+}
+
+const char *ws_capture_link_name(int dlt, char *buf, size_t len)
+{
+    const char *name = pcap_datalink_val_to_name(dlt);
+    if (name)
+        snprintf(buf, len, "%s", name);
+    else
+        snprintf(buf, len, "DLT %d", dlt);
+    return buf;
+}
+
+enum ws_status ws_capture_list_interfaces(FILE *out, struct ws_error *err)
+{
+    pcap_if_t *all = NULL;
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    if (pcap_findalldevs(&all, errbuf) != 0)
+        return ws_fail(err, WS_ERR_RUNTIME, "cannot list interfaces: %s", errbuf);
+    int n = 0;
+    for (pcap_if_t *d = all; d; d = d->next) {
+        fprintf(out, "%d.%s", ++n, d->name);
+        if (d->description)
+            fprintf(out, " (%s)", d->description);
+        fprintf(out, " [%s%s%s]\n", (d->flags & PCAP_IF_UP) ? "Up" : "Down",
+                (d->flags & PCAP_IF_RUNNING) ? ", Running" : "",
+                (d->flags & PCAP_IF_LOOPBACK) ? ", Loopback" : "");
+    }
+    pcap_freealldevs(all);
+    if (n == 0)
+        fprintf(out, "no interfaces found (capturing may need root)\n");
+    return WS_OK;
+}

@@ -1,0 +1,231 @@
+/* options.c - tcpdump-style flags plus wirestate's own long options. */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wirestate/config.h"
+
+enum long_only {
+    OPT_JSON = 256, OPT_TABLE, OPT_INTERVAL, OPT_NAMES, OPT_MSL, OPT_HALF_CLOSED,
+    OPT_SYN_TIMEOUT, OPT_IDLE_TIMEOUT, OPT_MAX_FLOWS,
+};
+
+static const struct option long_options[] = {
+    { "read", required_argument, NULL, 'r' },
+    { "interface", required_argument, NULL, 'i' },
+    { "list-interfaces", no_argument, NULL, 'D' },
+    { "no-promiscuous-mode", no_argument, NULL, 'p' },
+    { "snapshot-length", required_argument, NULL, 's' },
+    { "buffer-size", required_argument, NULL, 'B' },
+    { "count", required_argument, NULL, 'c' },
+    { "quiet", no_argument, NULL, 'q' },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { "json", no_argument, NULL, OPT_JSON },
+    { "table", no_argument, NULL, OPT_TABLE },
+    { "interval", required_argument, NULL, OPT_INTERVAL },
+    { "names", required_argument, NULL, OPT_NAMES },
+    { "msl", required_argument, NULL, OPT_MSL },
+    { "half-closed", required_argument, NULL, OPT_HALF_CLOSED },
+    { "syn-timeout", required_argument, NULL, OPT_SYN_TIMEOUT },
+    { "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
+    { "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+    { NULL, 0, NULL, 0 },
+};
+
+void ws_options_usage(FILE *out)
+{
+    fputs("usage: wirestate -r FILE [options] [BPF expression]\n"
+          "       wirestate -i IFACE [options] [BPF expression]\n"
+          "       wirestate -D\n"
+          "Infers each side's TCP state (RFC 9293) from the wire and reports every transition.\n"
+          "\n"
+          "  -r FILE            read a pcap/pcapng file ('-' for standard input)\n"
+          "  -i IFACE           capture live on IFACE ('any' for all), as root\n"
+          "  -D                 list interfaces\n"
+          "  -p                 do not put the interface in promiscuous mode\n"
+          "  -s SNAPLEN         bytes to capture per packet (default 262144)\n"
+          "  -B KIB             kernel capture buffer size in KiB\n"
+          "  -c COUNT           stop after COUNT packets\n"
+          "  -t, -tt, -ttt, -tttt, -ttttt\n"
+          "                     time format as tcpdump: none, epoch, delta, date, since first\n"
+          "  -n                 accepted for tcpdump habits; addresses are always numeric\n"
+          "  -q                 no summary on standard error\n"
+          "  --json             JSON Lines instead of text\n"
+          "  --table            print a netstat-style table of endpoints at the end\n"
+          "  --interval S       live: also print the table every S seconds\n"
+          "  --names rfc|netstat  state spelling in text (default rfc: SYN_RECEIVED, FIN_WAIT_1)\n"
+          "  --msl S            maximum segment lifetime; TIME_WAIT lasts 2*S (default 30)\n"
+          "  --half-closed S    report endpoints in CLOSE_WAIT/FIN_WAIT_2 this long (default 60, 0 off)\n"
+          "  --syn-timeout S    give up on an unanswered handshake after S silent seconds (default 64)\n"
+          "  --idle-timeout S   forget flows idle this long (default 3600)\n"
+          "  --max-flows N      flow table limit; the least recently active is evicted (default 262144)\n"
+          "  -h, --help         this text;  -V, --version  the version\n"
+          "Signals: SIGINT/SIGTERM stop cleanly; SIGUSR1 prints the table.  See wirestate(1).\n",
+          out);
+}
+
+static enum ws_status parse_seconds(const char *opt, const char *text, bool zero_ok, int64_t *us,
+                                    struct ws_error *err)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || end == text || *end != '\0' || !isfinite(v) || v < 0 || (v == 0 && !zero_ok) ||
+        v > 1e9)
+        return ws_fail(err, WS_ERR_USAGE, "%s: '%s' is not a %snumber of seconds", opt, text,
+                       zero_ok ? "" : "positive ");
+    *us = (int64_t)llround(v * WS_USEC_PER_SEC);
+    return WS_OK;
+}
+
+static enum ws_status parse_count(const char *opt, const char *text, long long min, long long max,
+                                  long long *out, struct ws_error *err)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno || end == text || *end != '\0' || v < min || v > max)
+        return ws_fail(err, WS_ERR_USAGE, "%s: '%s' is not a whole number from %lld to %lld", opt,
+                       text, min, max);
+    *out = v;
+    return WS_OK;
+}
+
+/* The words after the options form one BPF expression, as with tcpdump. */
+static enum ws_status join_filter(struct ws_options *o, int argc, char **argv, struct ws_error *err)
+{
+    size_t len = 0;
+    for (int i = optind; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    if (len == 0)
+        return WS_OK;
+    o->filter = malloc(len);
+    if (!o->filter)
+        return ws_fail(err, WS_ERR_RUNTIME, "out of memory");
+    o->filter[0] = '\0';
+    for (int i = optind; i < argc; i++) {
+        if (i > optind)
+            strcat(o->filter, " ");
+        strcat(o->filter, argv[i]);
+    }
+    return WS_OK;
+}
+
+static enum ws_status parse_one(struct ws_options *o, int c, int *t_count, struct ws_error *err)
+{
+    long long n;
+    enum ws_status st = WS_OK;
+    switch (c) {
+    case 'r': o->read_file = optarg; break;
+    case 'i': o->interface = optarg; break;
+    case 'D': o->list_interfaces = true; break;
+    case 'p': o->live.promiscuous = false; break;
+    case 'n': break;
+    case 'q': o->quiet = true; break;
+    case 't': (*t_count)++; break;
+    case 'h': o->show_help = true; break;
+    case 'V': o->show_version = true; break;
+    case 's':
+        if ((st = parse_count("-s", optarg, 0, 262144, &n, err)) == WS_OK)
+            o->live.snaplen = n == 0 ? WS_DEFAULT_SNAPLEN : (int)n;
+        break;
+    case 'B':
+        if ((st = parse_count("-B", optarg, 1, 4 * 1024 * 1024, &n, err)) == WS_OK)
+            o->live.buffer_kib = (int)n;
+        break;
+    case 'c':
+        if ((st = parse_count("-c", optarg, 1, INT64_MAX, &n, err)) == WS_OK)
+            o->count = n;
+        break;
+    case OPT_JSON: o->json = true; break;
+    case OPT_TABLE: o->table = true; break;
+    case OPT_INTERVAL: {
+        int64_t us;
+        if ((st = parse_seconds("--interval", optarg, false, &us, err)) == WS_OK)
+            o->interval_s = (double)us / WS_USEC_PER_SEC;
+        break;
+    }
+    case OPT_NAMES:
+        if (strcmp(optarg, "rfc") == 0)
+            o->names = WS_NAMES_RFC;
+        else if (strcmp(optarg, "netstat") == 0)
+            o->names = WS_NAMES_NETSTAT;
+        else
+            st = ws_fail(err, WS_ERR_USAGE, "--names: '%s' is not 'rfc' or 'netstat'", optarg);
+        break;
+    case OPT_MSL: st = parse_seconds("--msl", optarg, false, &o->tracker.msl_us, err); break;
+    case OPT_HALF_CLOSED:
+        st = parse_seconds("--half-closed", optarg, true, &o->tracker.half_closed_us, err);
+        break;
+    case OPT_SYN_TIMEOUT:
+        st = parse_seconds("--syn-timeout", optarg, false, &o->tracker.syn_timeout_us, err);
+        break;
+    case OPT_IDLE_TIMEOUT:
+        st = parse_seconds("--idle-timeout", optarg, false, &o->tracker.idle_timeout_us, err);
+        break;
+    case OPT_MAX_FLOWS:
+        if ((st = parse_count("--max-flows", optarg, 1, 1LL << 32, &n, err)) == WS_OK)
+            o->tracker.max_flows = (size_t)n;
+        break;
+    default:
+        st = ws_fail(err, WS_ERR_USAGE, "unknown or incomplete option (wirestate --help lists them)");
+    }
+    return st;
+}
+
+static enum ws_status check_modes(const struct ws_options *o, struct ws_error *err)
+{
+    if (o->show_help || o->show_version)
+        return WS_OK;
+    int modes = (o->read_file != NULL) + (o->interface != NULL) + o->list_interfaces;
+    if (modes == 0)
+        return ws_fail(err, WS_ERR_USAGE, "nothing to read: give -r FILE or -i IFACE");
+    if (modes > 1)
+        return ws_fail(err, WS_ERR_USAGE, "-r, -i and -D exclude each other");
+    if (o->interval_s > 0 && !o->interface)
+        return ws_fail(err, WS_ERR_USAGE, "--interval works with live capture (-i) only");
+    return WS_OK;
+}
+
+static const enum ws_time_format t_formats[] = {
+    WS_TIME_CLOCK, WS_TIME_NONE, WS_TIME_EPOCH, WS_TIME_DELTA, WS_TIME_DATE, WS_TIME_SINCE_FIRST,
+};
+
+enum ws_status ws_options_parse(struct ws_options *o, int argc, char **argv, struct ws_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->live.snaplen = WS_DEFAULT_SNAPLEN;
+    o->live.promiscuous = true;
+    ws_tracker_config_defaults(&o->tracker);
+    int t_count = 0, c;
+    optind = 1;
+    opterr = 0;   /* we word the message ourselves */
+    while ((c = getopt_long(argc, argv, "r:i:Dps:B:c:ntqhV", long_options, NULL)) != -1) {
+        if (c == '?' || c == ':') {
+            const char *bad = argv[optind - 1];
+            return ws_fail(err, WS_ERR_USAGE, "%s option '%s' (wirestate --help lists them)",
+                           c == ':' ? "missing argument for" : "unknown or incomplete", bad);
+        }
+        enum ws_status st = parse_one(o, c, &t_count, err);
+        if (st != WS_OK)
+            return st;
+    }
+    if (t_count > 5)
+        t_count = 5;
+    o->time_format = t_formats[t_count];
+    enum ws_status st = join_filter(o, argc, argv, err);
+    if (st != WS_OK)
+        return st;
+    return check_modes(o, err);
+}
+
+void ws_options_free(struct ws_options *o)
+{
+    free(o->filter);
+    o->filter = NULL;
+}

@@ -1,0 +1,145 @@
+/* run.c - drives one capture through the library and prints the result. */
+#include "run.h"
+
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include "wirestate/decode.h"
+
+struct ws_run {
+    const struct ws_options *opt;
+    struct ws_signals *sig;
+    struct ws_capture *cap;
+    struct ws_tracker tracker;
+    struct ws_reporter reporter;
+    uint64_t packets;
+    uint64_t skipped[WS_DECODE_RESULT_COUNT];
+    int64_t next_table_us;
+};
+
+static int64_t wall_clock_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * WS_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static void handle_packet(struct ws_run *r, const struct pcap_pkthdr *h, const uint8_t *data)
+{
+    int64_t ts = (int64_t)h->ts.tv_sec * WS_USEC_PER_SEC + h->ts.tv_usec;
+    struct ws_segment seg;
+    r->packets++;
+    enum ws_decode_result res = ws_decode_frame(r->cap->dlt, data, h->caplen, h->len, ts, &seg);
+    if (res == WS_DECODE_OK) {
+        ws_tracker_segment(&r->tracker, &seg);
+    } else {
+        r->skipped[res]++;
+        ws_tracker_advance(&r->tracker, ts);   /* time passes on any packet */
+    }
+}
+
+static int64_t current_time(const struct ws_run *r)
+{
+    return r->tracker.now == INT64_MIN ? 0 : r->tracker.now;
+}
+
+static void print_table(struct ws_run *r)
+{
+    ws_report_table(&r->reporter, &r->tracker.flows, current_time(r));
+    fflush(r->reporter.out);
+}
+
+static void print_summary(struct ws_run *r)
+{
+    struct ws_summary s = {
+        .ts_us = current_time(r),
+        .packets = r->packets,
+        .tracker = &r->tracker.stats,
+        .flows_in_table = r->tracker.flows.count,
+        .live = r->cap->live,
+    };
+    memcpy(s.skipped, r->skipped, sizeof s.skipped);
+    if (r->cap->live)
+        ws_capture_stats(r->cap, &s.kernel_received, &s.kernel_dropped, &s.interface_dropped);
+    ws_report_summary(&r->reporter, &s, r->opt->quiet ? NULL : stderr);
+}
+
+/* Live: the wall clock drives timers even when no packet arrives. */
+static void live_tick(struct ws_run *r)
+{
+    int64_t now = wall_clock_us();
+    ws_tracker_advance(&r->tracker, now);
+    if (r->opt->interval_s > 0 && now >= r->next_table_us) {
+        print_table(r);
+        r->next_table_us = now + (int64_t)(r->opt->interval_s * WS_USEC_PER_SEC);
+    }
+    fflush(r->reporter.out);
+}
+
+static bool count_reached(const struct ws_run *r)
+{
+    return r->opt->count > 0 && r->packets >= (uint64_t)r->opt->count;
+}
+
+static int read_packets(struct ws_run *r)
+{
+    struct ws_error err = { 0 };
+    for (;;) {
+        if (r->sig->stop || count_reached(r))
+            return 0;
+        if (r->sig->print_table) {
+            r->sig->print_table = 0;
+            print_table(r);
+        }
+        struct pcap_pkthdr *h;
+        const uint8_t *data;
+        switch (ws_capture_next(r->cap, &h, &data, &err)) {
+        case WS_CAPTURE_PACKET:
+            handle_packet(r, h, data);
+            if (r->cap->live)
+                live_tick(r);
+            break;
+        case WS_CAPTURE_TIMEOUT:
+            live_tick(r);
+            break;
+        case WS_CAPTURE_END:
+            return 0;
+        case WS_CAPTURE_ERROR:
+            fflush(r->reporter.out);
+            fprintf(stderr, "wirestate: %s\n", err.message);
+            return 1;
+        }
+    }
+}
+
+int ws_run(const struct ws_options *o, struct ws_signals *sig, struct ws_capture *cap)
+{
+    struct ws_run r = { .opt = o, .sig = sig, .cap = cap };
+    ws_reporter_init(&r.reporter, stdout, o->json);
+    r.reporter.names = o->names;
+    r.reporter.time_format = o->time_format;
+    r.reporter.flush_each = cap->live;
+    struct ws_sink sink = { ws_report_emit, &r.reporter };
+    if (!ws_tracker_init(&r.tracker, &o->tracker, sink)) {
+        fprintf(stderr, "wirestate: out of memory setting up the flow table\n");
+        ws_tracker_free(&r.tracker);
+        return 1;
+    }
+    if (cap->live)
+        r.next_table_us = wall_clock_us() + (int64_t)(o->interval_s * WS_USEC_PER_SEC);
+
+    int status = read_packets(&r);
+    if (cap->live)
+        ws_tracker_advance(&r.tracker, wall_clock_us());
+    if (o->table)
+        print_table(&r);
+    print_summary(&r);
+    fflush(stdout);
+    if (r.reporter.write_errors || ferror(stdout)) {
+        fprintf(stderr, "wirestate: error writing output\n");
+        status = 1;
+    }
+    ws_tracker_free(&r.tracker);
+    return status;
+}

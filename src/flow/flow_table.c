@@ -1,0 +1,169 @@
+/* flow_table.c - uthash table of flows, a chunked record pool and the activity list. */
+#include "wirestate/flow_table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* uthash's default hash is unseeded; anyone who can send packets past the tap
+ * could then aim many flows at one bucket.  A per-run seed stops that.  The
+ * mix is a multiply-xorshift over the fixed-size key (40 bytes, 5 words). */
+static uint64_t flow_hash_seed = 0x6a09e667f3bcc908ULL;
+
+static unsigned flow_key_hash(const void *key, size_t len)
+{
+    const uint8_t *p = key;
+    uint64_t h = flow_hash_seed ^ (len * 0x9e3779b97f4a7c15ULL);
+    for (size_t i = 0; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h ^= w;
+        h *= 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 31;
+    }
+    h *= 0x94d049bb133111ebULL;
+    h ^= h >> 29;
+    return (unsigned)(h ^ (h >> 32));
+}
+
+#undef HASH_FUNCTION
+#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = flow_key_hash((keyptr), (keylen)))
+
+_Static_assert(sizeof(struct ws_flow_key) % 8 == 0, "flow key is hashed in 8-byte words");
+
+bool ws_flow_table_init(struct ws_flow_table *t, size_t max_flows, uint64_t hash_seed)
+{
+    memset(t, 0, sizeof *t);
+    t->max_flows = max_flows ? max_flows : 1;
+    if (hash_seed)
+        flow_hash_seed = hash_seed;
+    return true;
+}
+
+void ws_flow_table_free(struct ws_flow_table *t)
+{
+    HASH_CLEAR(hh, t->by_key);
+    for (size_t i = 0; i < t->chunk_count; i++)
+        free(t->chunks[i]);
+    free(t->chunks);
+    memset(t, 0, sizeof *t);
+}
+
+static int compare_endpoint(const struct ws_segment *seg)
+{
+    int c = memcmp(seg->src.bytes, seg->dst.bytes, 16);
+    if (c != 0)
+        return c;
+    return (int)seg->sport - (int)seg->dport;
+}
+
+void ws_flow_key_from_segment(const struct ws_segment *seg, struct ws_flow_key *key,
+                              int *sender_side)
+{
+    memset(key, 0, sizeof *key);
+    key->family = seg->src.family;
+    int s = compare_endpoint(seg) <= 0 ? 0 : 1;
+    memcpy(key->addr[s], seg->src.bytes, 16);
+    key->port[s] = seg->sport;
+    memcpy(key->addr[!s], seg->dst.bytes, 16);
+    key->port[!s] = seg->dport;
+    *sender_side = s;
+}
+
+struct ws_flow *ws_flow_lookup(struct ws_flow_table *t, const struct ws_flow_key *key)
+{
+    struct ws_flow *f = NULL;
+    HASH_FIND(hh, t->by_key, key, sizeof *key, f);
+    return f;
+}
+
+/* Records are carved from chunks so that a million flows cost a thousand
+ * allocations, all made before the table first fills. */
+static bool add_chunk(struct ws_flow_table *t)
+{
+    if (t->chunk_count == t->chunk_capacity) {
+        size_t cap = t->chunk_capacity ? t->chunk_capacity * 2 : 16;
+        struct ws_flow **chunks = realloc(t->chunks, cap * sizeof *chunks);
+        if (!chunks)
+            return false;
+        t->chunks = chunks;
+        t->chunk_capacity = cap;
+    }
+    size_t n = WS_FLOW_CHUNK_RECORDS;
+    struct ws_flow *chunk = calloc(n, sizeof *chunk);
+    if (!chunk)
+        return false;
+    t->chunks[t->chunk_count++] = chunk;
+    for (size_t i = n; i-- > 0;) {
+        chunk[i].newer = t->free_list;
+        t->free_list = &chunk[i];
+    }
+    return true;
+}
+
+static void list_unlink(struct ws_flow_table *t, struct ws_flow *f)
+{
+    if (f->older)
+        f->older->newer = f->newer;
+    else
+        t->oldest = f->newer;
+    if (f->newer)
+        f->newer->older = f->older;
+    else
+        t->newest = f->older;
+    f->older = f->newer = NULL;
+}
+
+static void list_push_newest(struct ws_flow_table *t, struct ws_flow *f)
+{
+    f->older = t->newest;
+    f->newer = NULL;
+    if (t->newest)
+        t->newest->newer = f;
+    else
+        t->oldest = f;
+    t->newest = f;
+}
+
+struct ws_flow *ws_flow_insert(struct ws_flow_table *t, const struct ws_flow_key *key)
+{
+    if (ws_flow_table_full(t))
+        return NULL;
+    if (!t->free_list && !add_chunk(t))
+        return NULL;
+    struct ws_flow *f = t->free_list;
+    t->free_list = f->newer;
+    memset(f, 0, sizeof *f);
+    f->key = *key;
+    HASH_ADD(hh, t->by_key, key, sizeof f->key, f);
+    if (f->hh.tbl == NULL) {         /* uthash could not grow: give the record back */
+        f->newer = t->free_list;
+        t->free_list = f;
+        return NULL;
+    }
+    list_push_newest(t, f);
+    t->count++;
+    return f;
+}
+
+void ws_flow_touch(struct ws_flow_table *t, struct ws_flow *f)
+{
+    if (t->newest == f)
+        return;
+    list_unlink(t, f);
+    list_push_newest(t, f);
+}
+
+void ws_flow_remove(struct ws_flow_table *t, struct ws_flow *f)
+{
+    HASH_DELETE(hh, t->by_key, f);
+    list_unlink(t, f);
+    f->newer = t->free_list;
+    t->free_list = f;
+    t->count--;
+}
+
+void ws_flow_side_addr(const struct ws_flow *f, int side, struct ws_addr *out)
+{
+    out->family = f->key.family;
+    memcpy(out->bytes, f->key.addr[side], 16);
+}

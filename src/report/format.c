@@ -1,0 +1,149 @@
+/* format.c - addresses, times and JSON strings, shared by every reporter. */
+#include "report_internal.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+const char *ws_format_endpoint(const struct ws_endpoint *e, char *buf, size_t len)
+{
+    char ip[INET6_ADDRSTRLEN];
+    if (e->addr.family == 6) {
+        inet_ntop(AF_INET6, e->addr.bytes, ip, sizeof ip);
+        snprintf(buf, len, "[%s]:%u", ip, e->port);
+    } else {
+        inet_ntop(AF_INET, e->addr.bytes, ip, sizeof ip);
+        snprintf(buf, len, "%s:%u", ip, e->port);
+    }
+    return buf;
+}
+
+/* Floor division keeps pre-1970 or negative deltas printable. */
+static void split_us(int64_t us, long long *sec, long long *frac)
+{
+    *sec = us / WS_USEC_PER_SEC;
+    *frac = us % WS_USEC_PER_SEC;
+    if (*frac < 0) {
+        *frac += WS_USEC_PER_SEC;
+        *sec -= 1;
+    }
+}
+
+const char *ws_format_epoch(int64_t ts_us, char *buf, size_t len)
+{
+    long long sec, frac;
+    split_us(ts_us, &sec, &frac);
+    snprintf(buf, len, "%lld.%06lld", sec, frac);
+    return buf;
+}
+
+static void format_duration(int64_t us, char *buf, size_t len)
+{
+    long long sec, frac;
+    split_us(us, &sec, &frac);
+    snprintf(buf, len, "%02lld:%02lld:%02lld.%06lld", sec / 3600, sec / 60 % 60, sec % 60, frac);
+}
+
+static void format_wall(int64_t ts_us, bool with_date, char *buf, size_t len)
+{
+    long long sec, frac;
+    split_us(ts_us, &sec, &frac);
+    time_t t = (time_t)sec;
+    struct tm tm;
+    if (!localtime_r(&t, &tm)) {
+        ws_format_epoch(ts_us, buf, len);
+        return;
+    }
+    char base[40];
+    strftime(base, sizeof base, with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
+    snprintf(buf, len, "%s.%06lld", base, frac);
+}
+
+void ws_report_time_prefix(struct ws_reporter *r, int64_t ts_us, char *buf, size_t len)
+{
+    if (!r->have_first) {
+        r->first_ts = r->prev_ts = ts_us;
+        r->have_first = true;
+    }
+    switch (r->time_format) {
+    case WS_TIME_NONE:
+        buf[0] = '\0';
+        return;
+    case WS_TIME_EPOCH:
+        ws_format_epoch(ts_us, buf, len);
+        break;
+    case WS_TIME_DELTA:
+        format_duration(ts_us - r->prev_ts, buf, len);
+        break;
+    case WS_TIME_DATE:
+        format_wall(ts_us, true, buf, len);
+        break;
+    case WS_TIME_SINCE_FIRST:
+        format_duration(ts_us - r->first_ts, buf, len);
+        break;
+    case WS_TIME_CLOCK:
+    default:
+        format_wall(ts_us, false, buf, len);
+        break;
+    }
+    r->prev_ts = ts_us;
+    size_t used = strlen(buf);
+    if (used + 1 < len) {
+        buf[used] = ' ';
+        buf[used + 1] = '\0';
+    }
+}
+
+void ws_json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\t': fputs("\\t", out); break;
+        default:
+            if (*p < 0x20)
+                fprintf(out, "\\u%04x", *p);
+            else
+                fputc(*p, out);
+        }
+    }
+    fputc('"', out);
+}
+
+void ws_report_line_done(struct ws_reporter *r)
+{
+    if (r->flush_each)
+        fflush(r->out);
+    if (ferror(r->out)) {
+        r->write_errors++;
+        clearerr(r->out);
+    }
+}
+
+const char *ws_role_name(enum ws_role role)
+{
+    return role == WS_ROLE_CLIENT ? "client" : "server";
+}
+
+void ws_reporter_init(struct ws_reporter *r, FILE *out, bool json)
+{
+    memset(r, 0, sizeof *r);
+    r->out = out;
+    r->json = json;
+    r->names = WS_NAMES_RFC;
+    r->time_format = WS_TIME_CLOCK;
+}
+
+void ws_report_emit(void *ctx, const struct ws_event *ev)
+{
+    struct ws_reporter *r = ctx;
+    if (r->json)
+        ws_report_json_event(r, ev);
+    else
+        ws_report_text_event(r, ev);
+    ws_report_line_done(r);
+}

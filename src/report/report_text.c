@@ -1,0 +1,44 @@
+/* report_text.c - one human line per event:
+ *   TIME ENDPOINT ROLE FROM -> TO  CAUSE (peer PEER, flow N[, midstream])
+ * The first five fields never contain spaces, so `awk` and `cut` can split them. */
+#include "report_internal.h"
+
+#include <inttypes.h>
+
+static void tail(FILE *out, const struct ws_event *ev, const char *peer)
+{
+    if (ev->flow_id)
+        fprintf(out, " (peer %s, flow %" PRIu64 "%s)\n", peer, ev->flow_id,
+                ev->midstream ? ", midstream" : "");
+    else
+        fprintf(out, " (peer %s, no flow)\n", peer);
+}
+
+void ws_report_text_event(struct ws_reporter *r, const struct ws_event *ev)
+{
+    char when[48], ep[WS_ENDPOINT_STRLEN], peer[WS_ENDPOINT_STRLEN];
+    ws_report_time_prefix(r, ev->ts_us, when, sizeof when);
+    ws_format_endpoint(&ev->endpoint, ep, sizeof ep);
+    ws_format_endpoint(&ev->peer, peer, sizeof peer);
+    const char *role = ev->flow_id ? ws_role_name(ev->role) : "-";
+    FILE *out = r->out;
+
+    switch (ev->type) {
+    case WS_EV_TRANSITION:
+        fprintf(out, "%s%s %s %s -> %s  %s", when, ep, role, ws_tcp_state_name(ev->from, r->names),
+                ws_tcp_state_name(ev->to, r->names), ev->text);
+        break;
+    case WS_EV_HALF_CLOSED:
+        fprintf(out, "%s%s %s half_closed %s for %llds", when, ep, role,
+                ws_tcp_state_name(ev->to, r->names), (long long)ev->seconds);
+        break;
+    case WS_EV_ANOMALY:
+        fprintf(out, "%s%s %s anomaly %s: %s", when, ep, role, ev->kind, ev->text);
+        break;
+    case WS_EV_EXPIRED:
+        fprintf(out, "%s%s %s expired %s: client %s, server %s", when, ep, role, ev->kind,
+                ws_tcp_state_name(ev->from, r->names), ws_tcp_state_name(ev->to, r->names));
+        break;
+    }
+    tail(out, ev, peer);
+}

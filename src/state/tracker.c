@@ -1,0 +1,396 @@
+/* tracker.c - segments into flows, flows through the state table, timers, events.
+ *
+ * The table in tcp_state.c does the ordinary work.  This file holds what a
+ * table cannot say: which side is the client, when a SYN starts a new
+ * connection on an old 4-tuple, and the corrections for handshakes where the
+ * tap saw a segment its destination never got.  Each is marked SPECIAL CASE. */
+#include "wirestate/tracker.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "wirestate/config.h"
+#include "wirestate/deadline.h"
+#include "wirestate/segment_class.h"
+
+void ws_tracker_config_defaults(struct ws_tracker_config *cfg)
+{
+    cfg->msl_us = WS_SECONDS(WS_DEFAULT_MSL_S);
+    cfg->half_closed_us = WS_SECONDS(WS_DEFAULT_HALF_CLOSED_S);
+    cfg->syn_timeout_us = WS_SECONDS(WS_DEFAULT_SYN_TIMEOUT_S);
+    cfg->idle_timeout_us = WS_SECONDS(WS_DEFAULT_IDLE_TIMEOUT_S);
+    cfg->linger_us = WS_SECONDS(WS_CLOSED_LINGER_S);
+    cfg->max_flows = WS_DEFAULT_MAX_FLOWS;
+    cfg->hash_seed = 0;
+}
+
+bool ws_tracker_init(struct ws_tracker *tr, const struct ws_tracker_config *cfg,
+                     struct ws_sink sink)
+{
+    memset(tr, 0, sizeof *tr);
+    tr->cfg = *cfg;
+    tr->sink = sink;
+    tr->next_flow_id = 1;
+    tr->now = INT64_MIN;
+    size_t initial = cfg->max_flows < 4096 ? cfg->max_flows : 4096;
+    return ws_flow_table_init(&tr->flows, cfg->max_flows, cfg->hash_seed) &&
+           ws_timers_init(&tr->timers, initial);
+}
+
+void ws_tracker_free(struct ws_tracker *tr)
+{
+    ws_flow_table_free(&tr->flows);
+    ws_timers_free(&tr->timers);
+}
+
+static struct ws_flow *flow_of_timer(struct ws_timer *t)
+{
+    return (struct ws_flow *)((char *)t - offsetof(struct ws_flow, timer));
+}
+
+/* ---- events ---------------------------------------------------------- */
+
+static void describe_side(const struct ws_flow *f, int side, struct ws_event *ev)
+{
+    ws_flow_side_addr(f, side, &ev->endpoint.addr);
+    ev->endpoint.port = f->key.port[side];
+    ws_flow_side_addr(f, !side, &ev->peer.addr);
+    ev->peer.port = f->key.port[!side];
+    ev->role = side == f->client ? WS_ROLE_CLIENT : WS_ROLE_SERVER;
+    ev->flow_id = f->id;
+    ev->midstream = f->midstream;
+}
+
+static void emit(struct ws_tracker *tr, const struct ws_event *ev)
+{
+    if (tr->sink.emit)
+        tr->sink.emit(tr->sink.ctx, ev);
+}
+
+static void set_state(struct ws_tracker *tr, struct ws_flow *f, int side, enum ws_tcp_state from,
+                      enum ws_tcp_state to, int64_t ts, const char *cause)
+{
+    struct ws_side *s = &f->side[side];
+    s->state = (uint8_t)to;
+    s->state_since = ts;
+    s->half_closed_reported = 0;
+    tr->stats.transitions++;
+
+    struct ws_event ev = { .type = WS_EV_TRANSITION, .ts_us = ts, .from = from, .to = to };
+    describe_side(f, side, &ev);
+    snprintf(ev.text, sizeof ev.text, "%s", cause);
+    emit(tr, &ev);
+}
+
+static void emit_anomaly(struct ws_tracker *tr, const struct ws_flow *f, int side,
+                         const struct ws_segment *seg, const struct ws_classification *c, int64_t ts)
+{
+    tr->stats.anomalies++;
+    struct ws_event ev = { .type = WS_EV_ANOMALY, .ts_us = ts, .kind = c->anomaly };
+    if (f) {
+        describe_side(f, side, &ev);
+    } else {
+        ev.endpoint.addr = seg->src;
+        ev.endpoint.port = seg->sport;
+        ev.peer.addr = seg->dst;
+        ev.peer.port = seg->dport;
+        ev.role = WS_ROLE_CLIENT;
+    }
+    snprintf(ev.text, sizeof ev.text, "%s", c->detail);
+    emit(tr, &ev);
+}
+
+static void emit_expired(struct ws_tracker *tr, const struct ws_flow *f, const char *reason, int64_t ts)
+{
+    struct ws_event ev = { .type = WS_EV_EXPIRED, .ts_us = ts, .kind = reason };
+    describe_side(f, f->client, &ev);
+    ev.from = (enum ws_tcp_state)f->side[f->client].state;
+    ev.to = (enum ws_tcp_state)f->side[!f->client].state;
+    emit(tr, &ev);
+}
+
+/* ---- applying the table ---------------------------------------------- */
+
+static void segment_cause(const struct ws_segment *seg, enum ws_direction dir, const char *why,
+                          char *buf, size_t len)
+{
+    char flags[24];
+    snprintf(buf, len, "%s %s peer%s%s%s", ws_flags_text(seg->flags, flags, sizeof flags),
+             dir == WS_DIR_SENT ? "to" : "from", why ? " (" : "", why ? why : "", why ? ")" : "");
+}
+
+static void apply(struct ws_tracker *tr, struct ws_flow *f, int side, enum ws_seg_class cls,
+                  enum ws_direction dir, const struct ws_segment *seg, int64_t ts, const char *why)
+{
+    enum ws_tcp_state old = (enum ws_tcp_state)f->side[side].state;
+    enum ws_tcp_state next = ws_tcp_next_state(old, cls, dir);
+    if (next == old)
+        return;
+    enum ws_tcp_state from = old == WS_NONE ? ws_tcp_implied_prior(next, cls, dir) : old;
+    if (!why && cls == WS_SEG_RST && dir == WS_DIR_RCVD && old == WS_SYN_SENT)
+        why = "connection refused";
+    char cause[96];
+    segment_cause(seg, dir, why, cause, sizeof cause);
+    set_state(tr, f, side, from, next, ts, cause);
+}
+
+/* ---- flow life ------------------------------------------------------- */
+
+static void schedule(struct ws_tracker *tr, struct ws_flow *f, bool force)
+{
+    struct ws_due due = ws_flow_next_due(f, &tr->cfg);
+    /* Deadlines that moved later (the idle clock after each packet) are left
+     * where they are and corrected when they come up: no heap work per packet. */
+    if (force || !ws_timer_scheduled(&f->timer) || due.at < f->timer.deadline) {
+        f->timer.tiebreak = f->id;
+        if (!ws_timers_schedule(&tr->timers, &f->timer, due.at))
+            tr->stats.alloc_failures++;
+    }
+}
+
+static void drop_flow(struct ws_tracker *tr, struct ws_flow *f)
+{
+    ws_timers_cancel(&tr->timers, &f->timer);
+    ws_flow_remove(&tr->flows, f);
+}
+
+static void evict_least_recent(struct ws_tracker *tr, int64_t ts)
+{
+    struct ws_flow *victim = ws_flow_least_recent(&tr->flows);
+    if (!victim)
+        return;
+    emit_expired(tr, victim, "evicted", ts);
+    tr->stats.evicted++;
+    drop_flow(tr, victim);
+}
+
+/* SPECIAL CASE (roles): the sender of the first bare SYN is the client; a
+ * SYN+ACK's receiver is.  Joining mid-connection, a port below 1024 facing an
+ * ephemeral one is the server, else the lower port; ties: the first sender is
+ * the client. */
+static int pick_client(const struct ws_flow *f, int sender, enum ws_seg_class cls)
+{
+    if (cls == WS_SEG_SYN)
+        return sender;
+    if (cls == WS_SEG_SYNACK)
+        return !sender;
+    uint16_t ps = f->key.port[sender], pr = f->key.port[!sender];
+    if ((ps < 1024) != (pr < 1024))
+        return ps < 1024 ? !sender : sender;
+    if (ps != pr)
+        return ps < pr ? !sender : sender;
+    return sender;
+}
+
+static void begin_connection(struct ws_tracker *tr, struct ws_flow *f, int sender,
+                             enum ws_seg_class cls, int64_t ts)
+{
+    f->id = tr->next_flow_id++;
+    f->first_ts = ts;
+    f->client = (uint8_t)pick_client(f, sender, cls);
+    f->midstream = cls != WS_SEG_SYN;
+    tr->stats.flows++;
+}
+
+static struct ws_flow *open_flow(struct ws_tracker *tr, const struct ws_flow_key *key, int64_t ts)
+{
+    if (ws_flow_table_full(&tr->flows))
+        evict_least_recent(tr, ts);
+    struct ws_flow *f = ws_flow_insert(&tr->flows, key);
+    if (!f)
+        tr->stats.alloc_failures++;
+    return f;
+}
+
+static bool side_finished(enum ws_tcp_state s)
+{
+    return ws_tcp_state_gone(s) || s == WS_TIME_WAIT;
+}
+
+/* SPECIAL CASE (4-tuple reuse, RFC 9293 §3.10.7.4 TIME-WAIT and RFC 6191):
+ * a bare SYN with a new ISN on a finished connection starts a new one.  A
+ * client in SYN_SENT sending a SYN with another ISN has abandoned the first
+ * attempt (a new socket bound to the same port). */
+static bool starts_new_connection(const struct ws_flow *f, int sender, const struct ws_segment *seg)
+{
+    const struct ws_side *s = &f->side[sender], *r = &f->side[!sender];
+    if (s->syn_seen && seg->seq == s->isn)
+        return false;
+    enum ws_tcp_state ss = (enum ws_tcp_state)s->state, rs = (enum ws_tcp_state)r->state;
+    if (side_finished(ss) && side_finished(rs))
+        return true;
+    return ss == WS_SYN_SENT && s->syn_seen && ws_tcp_state_gone(rs);
+}
+
+static void restart_connection(struct ws_tracker *tr, struct ws_flow *f, int sender,
+                               const struct ws_segment *seg, int64_t ts)
+{
+    int order[2] = { f->client, !f->client };
+    for (int i = 0; i < 2; i++) {
+        struct ws_side *s = &f->side[order[i]];
+        enum ws_tcp_state st = (enum ws_tcp_state)s->state;
+        if (st == WS_TIME_WAIT)
+            set_state(tr, f, order[i], st, WS_CLOSED, ts, "new connection reuses the 4-tuple");
+        else if (st == WS_SYN_SENT)
+            set_state(tr, f, order[i], st, WS_CLOSED, ts, "abandoned: new SYN with another ISN");
+    }
+    ws_timers_cancel(&tr->timers, &f->timer);
+    memset(f->side, 0, sizeof f->side);
+    begin_connection(tr, f, sender, WS_SEG_SYN, ts);
+    (void)seg;
+}
+
+/* SPECIAL CASE (final ACK lost, RFC 9293 §3.10.7.4 / §3.8.1): a passive opener
+ * we took as ESTABLISHED retransmits its SYN+ACK while the client has sent
+ * nothing past its SYN: the ACK we saw never reached it. */
+static bool synack_says_ack_lost(const struct ws_flow *f, int sender, enum ws_tcp_state old,
+                                 const struct ws_segment *seg)
+{
+    const struct ws_side *s = &f->side[sender], *r = &f->side[!sender];
+    return old == WS_ESTABLISHED && s->passive_open && seg->seq == s->isn && r->syn_seen &&
+           r->snd_max == r->isn + 1;
+}
+
+/* SPECIAL CASE (SYN+ACK lost): a client we took as ESTABLISHED that has never
+ * sent an ACK retransmits its SYN: the SYN+ACK we saw never reached it. */
+static bool syn_says_synack_lost(const struct ws_flow *f, int sender, enum ws_tcp_state old,
+                                 const struct ws_segment *seg)
+{
+    const struct ws_side *s = &f->side[sender];
+    return old == WS_ESTABLISHED && seg->seq == s->isn && !s->ack_seen;
+}
+
+/* SPECIAL CASE (simultaneous open, RFC 9293 §3.5 figure 8): the peer's bare
+ * SYN, seen earlier while this side was silent, reaches it after its own SYN
+ * went out. */
+static bool peer_syn_pending(const struct ws_flow *f, int sender)
+{
+    const struct ws_side *s = &f->side[sender], *r = &f->side[!sender];
+    return s->state == WS_SYN_SENT && r->syn_seen && !r->passive_open && r->state == WS_SYN_SENT;
+}
+
+static void run_machine(struct ws_tracker *tr, struct ws_flow *f, int sender, enum ws_seg_class cls,
+                        const struct ws_segment *seg, int64_t ts)
+{
+    int receiver = !sender;
+    enum ws_tcp_state s_old = (enum ws_tcp_state)f->side[sender].state;
+    enum ws_tcp_state r_old = (enum ws_tcp_state)f->side[receiver].state;
+
+    if (cls == WS_SEG_SYNACK && synack_says_ack_lost(f, sender, s_old, seg)) {
+        set_state(tr, f, sender, s_old, WS_SYN_RECEIVED, ts,
+                  "SYN+ACK retransmitted: the handshake's ACK was lost");
+    } else if (cls == WS_SEG_SYN && syn_says_synack_lost(f, sender, s_old, seg)) {
+        set_state(tr, f, sender, s_old, WS_SYN_SENT, ts, "SYN retransmitted: the SYN+ACK was lost");
+    } else {
+        apply(tr, f, sender, cls, WS_DIR_SENT, seg, ts, NULL);
+        if (cls == WS_SEG_SYN && peer_syn_pending(f, sender))
+            apply(tr, f, sender, WS_SEG_SYN, WS_DIR_RCVD, seg, ts, "simultaneous open");
+    }
+    ws_side_learn(&f->side[sender], seg);
+    apply(tr, f, receiver, cls, WS_DIR_RCVD, seg, ts, NULL);
+
+    /* SPECIAL CASE (RFC 9293 §3.10.7.4 TIME-WAIT): a retransmitted FIN restarts 2MSL. */
+    if ((cls == WS_SEG_FIN || cls == WS_SEG_FIN_ACK_FIN) && r_old == WS_TIME_WAIT &&
+        f->side[receiver].state == WS_TIME_WAIT)
+        f->side[receiver].state_since = ts;
+}
+
+void ws_tracker_segment(struct ws_tracker *tr, const struct ws_segment *seg)
+{
+    ws_tracker_advance(tr, seg->ts_us);
+    int64_t ts = tr->now;   /* a timestamp that went backwards is taken as "now" */
+    tr->stats.segments++;
+
+    struct ws_flow_key key;
+    int sender;
+    ws_flow_key_from_segment(seg, &key, &sender);
+    struct ws_flow *f = ws_flow_lookup(&tr->flows, &key);
+
+    static const struct ws_side nothing_seen;
+    struct ws_classification c;
+    ws_classify_segment(seg, f ? &f->side[sender] : &nothing_seen,
+                        f ? &f->side[!sender] : &nothing_seen, &c);
+    if (c.anomaly)
+        emit_anomaly(tr, f, sender, seg, &c, ts);
+
+    if (!f) {
+        /* A RST or an ACK-less segment tells nothing about a connection the
+         * tap has not seen: no flow is created for it (SYN floods aside, this
+         * is what keeps scans and backscatter out of the table). */
+        if (c.cls == WS_SEG_IGNORE || c.cls == WS_SEG_RST) {
+            tr->stats.segments_no_flow++;
+            return;
+        }
+        f = open_flow(tr, &key, ts);
+        if (!f)
+            return;
+        begin_connection(tr, f, sender, c.cls, ts);
+    } else {
+        ws_flow_touch(&tr->flows, f);
+        if (c.cls == WS_SEG_SYN && starts_new_connection(f, sender, seg))
+            restart_connection(tr, f, sender, seg, ts);
+    }
+    f->last_ts = ts;
+    if (c.cls != WS_SEG_IGNORE)
+        run_machine(tr, f, sender, c.cls, seg, ts);
+    schedule(tr, f, false);
+}
+
+/* ---- timers ---------------------------------------------------------- */
+
+static void fire(struct ws_tracker *tr, struct ws_flow *f, const struct ws_due *due)
+{
+    struct ws_side *s = &f->side[due->side];
+    enum ws_tcp_state st = (enum ws_tcp_state)s->state;
+    char cause[96];
+    switch (due->kind) {
+    case WS_DUE_TIME_WAIT:
+        snprintf(cause, sizeof cause, "2MSL timer expired (%llds)",
+                 (long long)(2 * tr->cfg.msl_us / WS_USEC_PER_SEC));
+        set_state(tr, f, due->side, st, WS_CLOSED, due->at, cause);
+        break;
+    case WS_DUE_SYN_TIMEOUT:
+        snprintf(cause, sizeof cause, "%s: no answer for %llds",
+                 st == WS_SYN_SENT ? "connect gave up" : "handshake gave up",
+                 (long long)(tr->cfg.syn_timeout_us / WS_USEC_PER_SEC));
+        set_state(tr, f, due->side, st, WS_CLOSED, due->at, cause);
+        break;
+    case WS_DUE_HALF_CLOSED: {
+        s->half_closed_reported = 1;
+        tr->stats.half_closed++;
+        struct ws_event ev = { .type = WS_EV_HALF_CLOSED, .ts_us = due->at, .to = st,
+                               .seconds = (due->at - s->state_since) / WS_USEC_PER_SEC };
+        describe_side(f, due->side, &ev);
+        emit(tr, &ev);
+        break;
+    }
+    case WS_DUE_FLOW_DONE:
+        drop_flow(tr, f);
+        return;
+    case WS_DUE_IDLE:
+        emit_expired(tr, f, "idle", due->at);
+        tr->stats.expired_idle++;
+        drop_flow(tr, f);
+        return;
+    }
+    schedule(tr, f, true);
+}
+
+void ws_tracker_advance(struct ws_tracker *tr, int64_t now)
+{
+    if (now > tr->now)
+        tr->now = now;
+    struct ws_timer *t;
+    while ((t = ws_timers_peek(&tr->timers)) != NULL && t->deadline <= tr->now) {
+        struct ws_flow *f = flow_of_timer(t);
+        struct ws_due due = ws_flow_next_due(f, &tr->cfg);
+        /* A deadline left early on purpose (see schedule()) moves to the real
+         * one first, so timers always fire in time order across flows. */
+        if (due.at > t->deadline) {
+            ws_timers_schedule(&tr->timers, t, due.at);
+            continue;
+        }
+        fire(tr, f, &due);
+    }
+}
