@@ -70,6 +70,7 @@ struct ws_flow_table {
     struct ws_flow **chunks;
     size_t chunk_count, chunk_capacity;
     size_t count, max_flows;
+    uint64_t hash_seed;              /* per table: see flow_key_hash() */
 };
 
 bool ws_flow_table_init(struct ws_flow_table *t, size_t max_flows, uint64_t hash_seed);

@@ -2,6 +2,7 @@
 #include "wirestate/capture.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -113,6 +114,17 @@ enum ws_status ws_capture_open_live(struct ws_capture *c, const char *iface,
     if (rc > 0)
         fprintf(stderr, "wirestate: %s: warning: %s\n", iface, pcap_geterr(c->pcap));
     c->dlt = pcap_datalink(c->pcap);
+    /* Blocking reads would wait inside libpcap, past its timeout, until a
+     * packet comes; timers and signals must run on an idle link too, so
+     * reads are non-blocking and the waiting is ours (see wait_for_packets). */
+    c->fd = pcap_get_selectable_fd(c->pcap);
+    if (c->fd < 0 || pcap_setnonblock(c->pcap, 1, errbuf) != 0) {
+        enum ws_status st = ws_fail(err, WS_ERR_RUNTIME, "%s: cannot poll this capture: %s", iface,
+                                    c->fd < 0 ? "no selectable descriptor" : errbuf);
+        pcap_close(c->pcap);
+        c->pcap = NULL;
+        return st;
+    }
     return WS_OK;
 }
 
@@ -128,10 +140,24 @@ enum ws_status ws_capture_set_filter(struct ws_capture *c, const char *expr, str
     return WS_OK;
 }
 
+/* Live: up to one poll interval for the descriptor to become readable.  A
+ * signal cuts the wait short (poll is never restarted), so the loop sees
+ * SIGUSR1 and SIGINT at once. */
+static bool wait_for_packets(struct ws_capture *c)
+{
+    struct pollfd p = { .fd = c->fd, .events = POLLIN };
+    return poll(&p, 1, WS_LIVE_POLL_MS) > 0;
+}
+
 enum ws_capture_next ws_capture_next(struct ws_capture *c, struct pcap_pkthdr **hdr,
                                      const uint8_t **data, struct ws_error *err)
 {
     int rc = pcap_next_ex(c->pcap, hdr, data);
+    if (rc == 0 && c->live) {
+        if (!wait_for_packets(c))
+            return WS_CAPTURE_TIMEOUT;
+        rc = pcap_next_ex(c->pcap, hdr, data);
+    }
     if (rc == 1) {
         c->records++;
         return WS_CAPTURE_PACKET;

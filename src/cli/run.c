@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "wirestate/decode.h"
@@ -113,15 +114,27 @@ static int read_packets(struct ws_run *r)
     }
 }
 
+/* A fresh hash seed per run, so nobody can precompute colliding 4-tuples. */
+static uint64_t random_seed(void)
+{
+    uint64_t seed = 0;
+    if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t)sizeof seed)
+        seed = (uint64_t)wall_clock_us() * 0x9e3779b97f4a7c15ULL;
+    return seed | 1;
+}
+
 int ws_run(const struct ws_options *o, struct ws_signals *sig, struct ws_capture *cap)
 {
     struct ws_run r = { .opt = o, .sig = sig, .cap = cap };
+    struct ws_tracker_config cfg = o->tracker;
+    if (cfg.hash_seed == 0)
+        cfg.hash_seed = random_seed();
     ws_reporter_init(&r.reporter, stdout, o->json);
     r.reporter.names = o->names;
     r.reporter.time_format = o->time_format;
     r.reporter.flush_each = cap->live;
     struct ws_sink sink = { ws_report_emit, &r.reporter };
-    if (!ws_tracker_init(&r.tracker, &o->tracker, sink)) {
+    if (!ws_tracker_init(&r.tracker, &cfg, sink)) {
         fprintf(stderr, "wirestate: out of memory setting up the flow table\n");
         ws_tracker_free(&r.tracker);
         return 1;

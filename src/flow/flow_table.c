@@ -5,14 +5,16 @@
 #include <string.h>
 
 /* uthash's default hash is unseeded; anyone who can send packets past the tap
- * could then aim many flows at one bucket.  A per-run seed stops that.  The
+ * could then aim many flows at one bucket.  Each table has its own seed, so
+ * the hash is computed here and handed to uthash's *_BYHASHVALUE macros.  The
  * mix is a multiply-xorshift over the fixed-size key (40 bytes, 5 words). */
-static uint64_t flow_hash_seed = 0x6a09e667f3bcc908ULL;
+#define WS_DEFAULT_HASH_SEED 0x6a09e667f3bcc908ULL
 
-static unsigned flow_key_hash(const void *key, size_t len)
+static unsigned flow_key_hash(const struct ws_flow_table *t, const struct ws_flow_key *key)
 {
-    const uint8_t *p = key;
-    uint64_t h = flow_hash_seed ^ (len * 0x9e3779b97f4a7c15ULL);
+    const uint8_t *p = (const uint8_t *)key;
+    size_t len = sizeof *key;
+    uint64_t h = t->hash_seed ^ (len * 0x9e3779b97f4a7c15ULL);
     for (size_t i = 0; i + 8 <= len; i += 8) {
         uint64_t w;
         memcpy(&w, p + i, 8);
@@ -25,17 +27,13 @@ static unsigned flow_key_hash(const void *key, size_t len)
     return (unsigned)(h ^ (h >> 32));
 }
 
-#undef HASH_FUNCTION
-#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = flow_key_hash((keyptr), (keylen)))
-
 _Static_assert(sizeof(struct ws_flow_key) % 8 == 0, "flow key is hashed in 8-byte words");
 
 bool ws_flow_table_init(struct ws_flow_table *t, size_t max_flows, uint64_t hash_seed)
 {
     memset(t, 0, sizeof *t);
     t->max_flows = max_flows ? max_flows : 1;
-    if (hash_seed)
-        flow_hash_seed = hash_seed;
+    t->hash_seed = hash_seed ? hash_seed : WS_DEFAULT_HASH_SEED;
     return true;
 }
 
@@ -72,7 +70,7 @@ void ws_flow_key_from_segment(const struct ws_segment *seg, struct ws_flow_key *
 struct ws_flow *ws_flow_lookup(struct ws_flow_table *t, const struct ws_flow_key *key)
 {
     struct ws_flow *f = NULL;
-    HASH_FIND(hh, t->by_key, key, sizeof *key, f);
+    HASH_FIND_BYHASHVALUE(hh, t->by_key, key, sizeof *key, flow_key_hash(t, key), f);
     return f;
 }
 
@@ -134,7 +132,7 @@ struct ws_flow *ws_flow_insert(struct ws_flow_table *t, const struct ws_flow_key
     t->free_list = f->newer;
     memset(f, 0, sizeof *f);
     f->key = *key;
-    HASH_ADD(hh, t->by_key, key, sizeof f->key, f);
+    HASH_ADD_BYHASHVALUE(hh, t->by_key, key, sizeof f->key, flow_key_hash(t, key), f);
     if (f->hh.tbl == NULL) {         /* uthash could not grow: give the record back */
         f->newer = t->free_list;
         t->free_list = f;

@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int by_flow_id(const void *a, const void *b)
 {
@@ -20,16 +21,33 @@ static void side_endpoints(const struct ws_flow *f, int side, struct ws_endpoint
     peer->port = f->key.port[!side];
 }
 
-static void text_row(struct ws_reporter *r, const struct ws_flow *f, int side, int64_t now)
+/* Address columns as wide as the longest address, like ss. */
+static int address_width(struct ws_flow *const *flows, size_t n)
+{
+    int width = (int)sizeof "Foreign Address" - 1;
+    for (size_t i = 0; i < n; i++) {
+        for (int side = 0; side < 2; side++) {
+            struct ws_endpoint ep, peer;
+            char a[WS_ENDPOINT_STRLEN];
+            side_endpoints(flows[i], side, &ep, &peer);
+            int len = (int)strlen(ws_format_endpoint(&ep, a, sizeof a));
+            if (len > width)
+                width = len;
+        }
+    }
+    return width;
+}
+
+static void text_row(struct ws_reporter *r, const struct ws_flow *f, int side, int64_t now, int width)
 {
     struct ws_endpoint ep, peer;
     char a[WS_ENDPOINT_STRLEN], b[WS_ENDPOINT_STRLEN];
     side_endpoints(f, side, &ep, &peer);
     const struct ws_side *s = &f->side[side];
     double age = (double)(now - s->state_since) / WS_USEC_PER_SEC;
-    fprintf(r->out, "%-5s %-6s %-46s %-46s %-12s %9.1f %8" PRIu64 "%s\n",
-            f->key.family == 6 ? "tcp6" : "tcp", side == f->client ? "client" : "server",
-            ws_format_endpoint(&ep, a, sizeof a), ws_format_endpoint(&peer, b, sizeof b),
+    fprintf(r->out, "%-5s %-6s %-*s %-*s %-12s %9.1f %8" PRIu64 "%s\n",
+            f->key.family == 6 ? "tcp6" : "tcp", side == f->client ? "client" : "server", width,
+            ws_format_endpoint(&ep, a, sizeof a), width, ws_format_endpoint(&peer, b, sizeof b),
             ws_tcp_state_name((enum ws_tcp_state)s->state, r->names), age, f->id,
             f->midstream ? " midstream" : "");
 }
@@ -62,9 +80,10 @@ void ws_report_table(struct ws_reporter *r, const struct ws_flow_table *t, int64
         sorted[n++] = f;
     qsort(sorted, n, sizeof *sorted, by_flow_id);
 
+    int width = address_width(sorted, n);
     if (!r->json)
-        fprintf(r->out, "%-5s %-6s %-46s %-46s %-12s %9s %8s\n", "Proto", "Role", "Local Address",
-                "Foreign Address", "State", "Age(s)", "Flow");
+        fprintf(r->out, "%-5s %-6s %-*s %-*s %-12s %9s %8s\n", "Proto", "Role", width, "Local Address",
+                width, "Foreign Address", "State", "Age(s)", "Flow");
     for (size_t i = 0; i < n; i++) {
         const struct ws_flow *f = sorted[i];
         int order[2] = { f->client, !f->client };
@@ -74,7 +93,7 @@ void ws_report_table(struct ws_reporter *r, const struct ws_flow_table *t, int64
             if (r->json)
                 json_row(r, f, order[k], now);
             else
-                text_row(r, f, order[k], now);
+                text_row(r, f, order[k], now, width);
         }
     }
     free(sorted);

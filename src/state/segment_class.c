@@ -50,6 +50,20 @@ static bool rst_acceptable(const struct ws_segment *seg, const struct ws_side *s
     return false;
 }
 
+/* RFC 9293 §3.10.7.3 (and §3.5 figure 9): a SYN+ACK to an endpoint that has
+ * sent only its SYN must acknowledge exactly that SYN; an old duplicate does
+ * not, and draws a RST while the endpoint stays in SYN-SENT. */
+static bool synack_acceptable(const struct ws_segment *seg, const struct ws_side *receiver,
+                              struct ws_classification *out)
+{
+    if (!receiver->syn_seen || receiver->ack_seen || seg->ack == receiver->isn + 1)
+        return true;
+    out->anomaly = "synack_bad_ack";
+    snprintf(out->detail, sizeof out->detail, "SYN+ACK acks %u, the SYN wants %u", seg->ack,
+             receiver->isn + 1);
+    return false;
+}
+
 static void classify_rst(const struct ws_segment *seg, const struct ws_side *sender,
                          const struct ws_side *receiver, struct ws_classification *out)
 {
@@ -82,6 +96,8 @@ void ws_classify_segment(const struct ws_segment *seg, const struct ws_side *sen
             snprintf(out->detail, sizeof out->detail, "SYN+FIN");
             return;
         }
+        if (has(f, WS_TCP_ACK) && !synack_acceptable(seg, receiver, out))
+            return;
         out->cls = has(f, WS_TCP_ACK) ? WS_SEG_SYNACK : WS_SEG_SYN;
         return;
     }

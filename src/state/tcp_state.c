@@ -30,17 +30,17 @@ static const unsigned char next_state[WS_DIR_COUNT][WS_SEG_CLASS_COUNT][WS_STATE
 /* SYN         */ { sSS, sSS, sSS, sSS, sSR, sES, sF1, sF2, sCW, sCG, sLA, sTW },
 /* SYNACK      */ { sSR, sSR, sSR, sSR, sSR, sES, sF1, sF2, sCW, sCG, sLA, sTW },
 /* ACK         */ { sES, sCL, sLI, sES, sSR, sES, sF1, sF2, sCW, sCG, sLA, sTW },
-/* ACK_FIN     */ { sCW, sCL, sLI, sSS, sCW, sCW, sCG, sTW, sCW, sCG, sLA, sTW },
+/* ACK_FIN     */ { sCW, sCL, sLI, sCW, sCW, sCW, sCG, sTW, sCW, sCG, sLA, sTW },
 /* FIN         */ { sF1, sCL, sLI, sF1, sF1, sF1, sF1, sF2, sCG, sCG, sLA, sTW },
 /* FIN_ACK_FIN */ { sLA, sCL, sLI, sLA, sLA, sLA, sCG, sTW, sLA, sCG, sLA, sTW },
-/* RST         */ { sNO, sCL, sLI, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
+/* RST         */ { sNO, sCL, sLI, sSS, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
   },
   [WS_DIR_RCVD] = {
 /*                  sNO  sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW */
 /* SYN         */ { sNO, sCL, sLI, sSR, sSR, sES, sF1, sF2, sCW, sCG, sLA, sTW },
 /* SYNACK      */ { sES, sCL, sLI, sES, sES, sES, sF1, sF2, sCW, sCG, sLA, sTW },
 /* ACK         */ { sES, sCL, sLI, sSS, sES, sES, sF1, sF2, sCW, sCG, sLA, sTW },
-/* ACK_FIN     */ { sNO, sCL, sLI, sSS, sSR, sES, sF2, sF2, sCW, sTW, sCL, sTW },
+/* ACK_FIN     */ { sES, sCL, sLI, sSS, sES, sES, sF2, sF2, sCW, sTW, sCL, sTW },
 /* FIN         */ { sCW, sCL, sLI, sSS, sCW, sCW, sCG, sTW, sCW, sCG, sLA, sTW },
 /* FIN_ACK_FIN */ { sCW, sCL, sLI, sSS, sCW, sCW, sTW, sTW, sCW, sTW, sCL, sTW },
 /* RST         */ { sNO, sCL, sLI, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
@@ -57,7 +57,12 @@ static const unsigned char next_state[WS_DIR_COUNT][WS_SEG_CLASS_COUNT][WS_STATE
  *  SENT FIN      sSR->sF1  CLOSE in SYN-RECEIVED sends FIN (§3.10.4).
  *                sCW->sCG  simultaneous close: this FIN does not acknowledge the
  *                          peer's FIN, so it left before that FIN arrived (§3.6 case 2).
+ *  SENT ACK_FIN  sSS->sCW  the tap missed the SYN+ACK and the peer's FIN; acking
+ *                          that FIN proves both arrived.
  *  SENT FIN_ACK_FIN sCW->sLA  passive close (§3.10.4 CLOSE in CLOSE-WAIT).
+ *  SENT RST      sSS stays: the only RST SYN-SENT sends refuses an old duplicate's
+ *                          unacceptable ACK, and the endpoint keeps waiting
+ *                          (§3.10.7.3, §3.5 figure 9); closing in SYN-SENT sends none.
  *  SENT/RCVD RST sNO stays: an endpoint never seen has no connection to reset
  *                (a closed port answering a SYN, backscatter).
  *  RCVD SYN      sNO stays: listener or closed port is decided by the answer.
@@ -68,7 +73,8 @@ static const unsigned char next_state[WS_DIR_COUNT][WS_SEG_CLASS_COUNT][WS_STATE
  *                sSR->sES  simultaneous open completes (§3.10.7.4).
  *  RCVD ACK      sSR->sES  the handshake's final ACK (§3.10.7.4).
  *                sSS stays: an ACK without SYN is unacceptable in SYN-SENT (§3.10.7.3).
- *  RCVD ACK_FIN  sF1->sF2, sCG->sTW, sLA->sCL (§3.10.7.4, fifth check).
+ *  RCVD ACK_FIN  sF1->sF2, sCG->sTW, sLA->sCL (§3.10.7.4, fifth check); in sNO and
+ *                sSR it is an acceptable ACK like any other (sSR->sES).
  *  RCVD FIN      sSS stays: FIN is not processed in SYN-SENT (§3.10.7.4, eighth).
  *                sF1->sCG  our FIN not yet acknowledged: CLOSING.
  *  RCVD FIN_ACK_FIN sF1->sTW  FIN and ACK of our FIN together skip FIN-WAIT-2.
