@@ -133,7 +133,7 @@ int ws_run(const struct ws_options *o, struct ws_signals *sig, struct ws_capture
     r.reporter.names = o->names;
     r.reporter.time_format = o->time_format;
     r.reporter.flush_each = cap->live;
-    struct ws_sink sink = { ws_report_emit, &r.reporter };
+    struct ws_sink sink = { o->no_events ? NULL : ws_report_emit, &r.reporter };
     if (!ws_tracker_init(&r.tracker, &cfg, sink)) {
         fprintf(stderr, "wirestate: out of memory setting up the flow table\n");
         ws_tracker_free(&r.tracker);
