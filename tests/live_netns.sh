@@ -307,6 +307,16 @@ else
     exit 1
 fi
 
+# ---- privileges: root is given up once the capture is open (-Z default) ----
+# Real, effective, saved and filesystem uid all belong to the unprivileged
+# user (wirestate if it exists, else nobody), and no capability is left.
+RUN_AS=nobody
+id -u wirestate >/dev/null 2>&1 && RUN_AS=wirestate
+WANT_UID=$(id -u "$RUN_AS")
+read -r _ UIDS <<<"$(grep '^Uid:' /proc/"$WS_PID"/status)"
+check_eq "wirestate runs as $RUN_AS after start-up (uids: $UIDS)" "$WANT_UID $WANT_UID $WANT_UID $WANT_UID" "$(echo $UIDS)"
+check_eq "wirestate keeps no capability" "0000000000000000" "$(awk '/^CapEff:/ {print $2}' /proc/"$WS_PID"/status)"
+
 # ---- 8080/IPv4: half-close, the server keeps sending, passive close ----------
 
 S1=$TMP/s8080.out C1=$TMP/c8080.out

@@ -100,7 +100,7 @@ static size_t check_list(struct ws_flow_table *t)
 {
     size_t n = 0;
     const struct ws_flow *prev = NULL;
-    for (struct ws_flow *f = t->oldest; f; f = f->newer) {
+    for (struct ws_flow *f = t->tier[WS_TIER_EXPENDABLE].oldest; f; f = f->newer) {
         assert_ptr_equal(f->older, prev);
         assert_true(in_pool(t, f));
         assert_ptr_equal(ws_flow_lookup(t, &f->key), f);
@@ -108,12 +108,12 @@ static size_t check_list(struct ws_flow_table *t)
         n++;
         assert_true(n <= t->count);
     }
-    assert_ptr_equal(t->newest, prev);
+    assert_ptr_equal(t->tier[WS_TIER_EXPENDABLE].newest, prev);
     assert_int_equal(n, t->count);
     assert_int_equal(HASH_COUNT(t->by_key), t->count);
     if (n == 0) {
-        assert_null(t->oldest);
-        assert_null(t->newest);
+        assert_null(t->tier[WS_TIER_EXPENDABLE].oldest);
+        assert_null(t->tier[WS_TIER_EXPENDABLE].newest);
     }
     return n;
 }
@@ -295,8 +295,8 @@ static void test_insert_lookup(void **state)
     assert_int_equal(f->side[1].packets, 0);
     assert_null(f->older);
     assert_null(f->newer);
-    assert_ptr_equal(t.newest, f);
-    assert_ptr_equal(t.oldest, f);
+    assert_ptr_equal(t.tier[WS_TIER_EXPENDABLE].newest, f);
+    assert_ptr_equal(t.tier[WS_TIER_EXPENDABLE].oldest, f);
 
     assert_ptr_equal(ws_flow_lookup(&t, &k), f);
     assert_ptr_equal(ws_flow_lookup(&t, &kr), f);  /* the other direction */
@@ -451,13 +451,13 @@ static void insert_n(struct ws_flow_table *t, struct ws_flow **f, uint32_t n)
 static void expect_order(struct ws_flow_table *t, struct ws_flow *const *expect, size_t n)
 {
     assert_int_equal(check_list(t), n);
-    struct ws_flow *f = t->oldest;
+    struct ws_flow *f = t->tier[WS_TIER_EXPENDABLE].oldest;
     for (size_t i = 0; i < n; i++, f = f->newer)
         assert_ptr_equal(f, expect[i]);
     assert_null(f);
     if (n) {
         assert_ptr_equal(ws_flow_least_recent(t), expect[0]);
-        assert_ptr_equal(t->newest, expect[n - 1]);
+        assert_ptr_equal(t->tier[WS_TIER_EXPENDABLE].newest, expect[n - 1]);
     }
 }
 
@@ -646,7 +646,7 @@ static void check_against_ref(struct ws_flow_table *t, const struct ref *m)
 {
     assert_int_equal(t->count, m->count);
     assert_int_equal(check_list(t), m->count);
-    struct ws_flow *f = t->oldest;
+    struct ws_flow *f = t->tier[WS_TIER_EXPENDABLE].oldest;
     for (uint32_t i = m->oldest; i != NIL; i = m->newer[i], f = f->newer) {
         assert_non_null(f);
         assert_ptr_equal(f, m->flow[i]);
@@ -762,8 +762,8 @@ static void test_randomized(void **state)
             break;
         default:                          /* check the ends only */
             assert_int_equal(t.count, m.count);
-            assert_ptr_equal(t.oldest, m.oldest == NIL ? NULL : m.flow[m.oldest]);
-            assert_ptr_equal(t.newest, m.newest == NIL ? NULL : m.flow[m.newest]);
+            assert_ptr_equal(t.tier[WS_TIER_EXPENDABLE].oldest, m.oldest == NIL ? NULL : m.flow[m.oldest]);
+            assert_ptr_equal(t.tier[WS_TIER_EXPENDABLE].newest, m.newest == NIL ? NULL : m.flow[m.newest]);
             assert_int_equal(ws_flow_table_full(&t), m.count >= MAX);
             break;
         }
@@ -785,9 +785,43 @@ static void test_randomized(void **state)
     free(m.newer);
 }
 
+/* Tiers: inserts land in the expendable tier; a flow moved to the
+ * established tier is found only after every expendable flow. */
+static void test_tiers_order_eviction_candidates(void **state)
+{
+    (void)state;
+    struct ws_flow_table t;
+    assert_true(ws_flow_table_init(&t, 8, 0));
+    struct ws_flow *f[3];
+    for (int i = 0; i < 3; i++) {
+        struct ws_flow_key k;
+        memset(&k, 0, sizeof k);
+        k.family = 4;
+        k.port[0] = (uint16_t)(1000 + i);
+        k.port[1] = 80;
+        f[i] = ws_flow_insert(&t, &k);
+        assert_non_null(f[i]);
+        assert_int_equal(f[i]->tier, WS_TIER_EXPENDABLE);
+    }
+    ws_flow_set_tier(&t, f[0], WS_TIER_ESTABLISHED);
+    assert_ptr_equal(ws_flow_least_recent(&t), f[1]);
+    assert_ptr_equal(ws_flow_oldest_in(&t, WS_TIER_ESTABLISHED), f[0]);
+    ws_flow_touch(&t, f[0]);                    /* stays in its own tier */
+    assert_ptr_equal(ws_flow_oldest_in(&t, WS_TIER_ESTABLISHED), f[0]);
+    ws_flow_remove(&t, f[1]);
+    ws_flow_remove(&t, f[2]);
+    assert_ptr_equal(ws_flow_least_recent(&t), f[0]);
+    ws_flow_set_tier(&t, f[0], WS_TIER_EXPENDABLE);
+    assert_null(ws_flow_oldest_in(&t, WS_TIER_ESTABLISHED));
+    ws_flow_remove(&t, f[0]);
+    assert_null(ws_flow_least_recent(&t));
+    ws_flow_table_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tiers_order_eviction_candidates),
         cmocka_unit_test(test_key_ipv4),
         cmocka_unit_test(test_key_ipv6),
         cmocka_unit_test(test_key_same_address),

@@ -240,6 +240,67 @@ static void test_syn_flood_stays_within_max_flows(void **state)
     fx_free(fx);
 }
 
+/* Client 192.0.2.1:(40000 + i) to 192.0.2.2:80, handshake done at t_ms. */
+static void establish(struct fixture *fx, uint16_t i, int64_t t_ms)
+{
+    struct ws_segment s[3] = {
+        seg(true, t_ms, S, CISN, 0, 0),
+        seg(false, t_ms + 1, S | A, SISN, CISN + 1, 0),
+        seg(true, t_ms + 2, A, CISN + 1, SISN + 1, 0),
+    };
+    for (int k = 0; k < 3; k++) {
+        if (s[k].sport == 40000)
+            s[k].sport = (uint16_t)(40000 + i);
+        else
+            s[k].dport = (uint16_t)(40000 + i);
+        ws_tracker_segment(&fx->tr, &s[k]);
+    }
+}
+
+static bool tracked(struct fixture *fx, uint16_t i)
+{
+    struct ws_segment s = seg(true, 0, A, 0, 0, 0);
+    s.sport = (uint16_t)(40000 + i);
+    struct ws_flow_key key;
+    int side;
+    ws_flow_key_from_segment(&s, &key, &side);
+    return ws_flow_lookup(&fx->tr.flows, &key) != NULL;
+}
+
+static void test_flood_does_not_evict_established_flows(void **state)
+{
+    (void)state;
+    struct fixture *fx = fx_new(100);
+    for (uint16_t i = 0; i < 10; i++)
+        establish(fx, i, i * 10);
+    for (uint32_t i = 0; i < 10000; i++) {
+        struct ws_segment s = flood_syn(i);
+        s.ts_us += WS_SECONDS(1);
+        ws_tracker_segment(&fx->tr, &s);
+    }
+    for (uint16_t i = 0; i < 10; i++)
+        assert_true(tracked(fx, i));
+    assert_int_equal(fx->tr.stats.evicted, 10000 - 90);
+    assert_int_equal(fx->tr.flows.count, 100);
+    fx_free(fx);
+}
+
+static void test_stale_established_flow_goes_before_fresh_half_open(void **state)
+{
+    (void)state;
+    struct fixture *fx = fx_new(2);
+    establish(fx, 1, 0);                             /* then silent for 10 minutes */
+    struct ws_segment s = flood_syn(1);
+    s.ts_us += WS_SECONDS(590);
+    ws_tracker_segment(&fx->tr, &s);                 /* a half-open flow, fresh */
+    s = flood_syn(2);
+    s.ts_us += WS_SECONDS(600);
+    ws_tracker_segment(&fx->tr, &s);                 /* table full: who goes? */
+    assert_false(tracked(fx, 1));
+    assert_int_equal(fx->tr.stats.evicted, 1);
+    fx_free(fx);
+}
+
 static void test_eviction_is_reported(void **state)
 {
     (void)state;
@@ -324,6 +385,8 @@ int main(void)
         cmocka_unit_test(test_scan_segments_create_no_flow),
         cmocka_unit_test(test_syn_flood_stays_within_max_flows),
         cmocka_unit_test(test_eviction_is_reported),
+        cmocka_unit_test(test_flood_does_not_evict_established_flows),
+        cmocka_unit_test(test_stale_established_flow_goes_before_fresh_half_open),
         cmocka_unit_test(test_idle_flow_expires),
         cmocka_unit_test(test_syn_timeout_counts_from_last_retransmission),
         cmocka_unit_test(test_midstream_marks_flow_and_picks_server_by_port),

@@ -24,6 +24,9 @@
 /* --max-flows: the flow table's hard limit; the least recently active flow is
  * evicted (and reported) to make room.  Roughly 256 bytes per flow. */
 #define WS_DEFAULT_MAX_FLOWS 262144
+/* When the table is full, an established flow silent this long is as
+ * expendable as a half-open one (the least recently active of the two goes). */
+#define WS_EVICT_STALE_S 300
 /* Flow records are allocated this many at a time, never per packet. */
 #define WS_FLOW_CHUNK_RECORDS 1024
 

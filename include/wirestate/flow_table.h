@@ -3,9 +3,9 @@
  * A flow holds two endpoints ("sides").  Side 0 is the endpoint whose
  * (address, port) sorts first, so both directions of a connection find the
  * same record.  Records come from a pool grown a chunk at a time up to
- * max_flows; nothing is allocated per packet.  An intrusive list keeps flows
- * ordered by last activity so the least recently active one is found in O(1)
- * when the table is full. */
+ * max_flows; nothing is allocated per packet.  Intrusive lists keep flows
+ * ordered by last activity, one list per eviction tier, so the least recently
+ * active flow of each tier is found in O(1) when the table is full. */
 #ifndef WIRESTATE_FLOW_TABLE_H
 #define WIRESTATE_FLOW_TABLE_H
 
@@ -51,21 +51,33 @@ struct ws_side {
     unsigned half_closed_reported : 1;
 };
 
+/* Which flows a full table gives up first (the tracker decides the tier).
+ * EXPENDABLE: no side has reached a synchronized state, or all are done
+ * (handshakes in progress, SYN floods, scans, closed flows lingering).
+ * ESTABLISHED: some side is ESTABLISHED or closing (including the half-closed
+ * endpoints users hunt for). */
+enum ws_flow_tier { WS_TIER_EXPENDABLE = 0, WS_TIER_ESTABLISHED, WS_TIER_COUNT };
+
 struct ws_flow {
     struct ws_flow_key key;
     UT_hash_handle hh;
-    struct ws_flow *older, *newer;   /* activity list; also the free list */
+    struct ws_flow *older, *newer;   /* activity list of its tier; also the free list */
     struct ws_timer timer;
     uint64_t id;
     int64_t first_ts, last_ts;
     struct ws_side side[2];
     uint8_t client;        /* index of the client side */
+    uint8_t tier;          /* enum ws_flow_tier */
     bool midstream;        /* the capture joined after the connection began */
+};
+
+struct ws_flow_list {
+    struct ws_flow *newest, *oldest;
 };
 
 struct ws_flow_table {
     struct ws_flow *by_key;          /* uthash head */
-    struct ws_flow *newest, *oldest; /* activity list ends */
+    struct ws_flow_list tier[WS_TIER_COUNT];
     struct ws_flow *free_list;
     struct ws_flow **chunks;
     size_t chunk_count, chunk_capacity;
@@ -87,19 +99,30 @@ static inline bool ws_flow_table_full(const struct ws_flow_table *t)
     return t->count >= t->max_flows;
 }
 
-/* Adds a zeroed flow for key, newest in the activity list.  NULL if the table
- * is full or memory ran out: the caller evicts first. */
+/* Adds a zeroed flow for key, the newest of the expendable tier.  NULL if the
+ * table is full or memory ran out: the caller evicts first. */
 struct ws_flow *ws_flow_insert(struct ws_flow_table *t, const struct ws_flow_key *key);
 
-/* Marks f the most recently active flow. */
+/* Marks f the most recently active flow of its tier. */
 void ws_flow_touch(struct ws_flow_table *t, struct ws_flow *f);
+
+/* Moves f to another tier (as its most recently active flow). */
+void ws_flow_set_tier(struct ws_flow_table *t, struct ws_flow *f, enum ws_flow_tier tier);
 
 /* Unlinks f and returns its record to the pool (the caller cancels its timer). */
 void ws_flow_remove(struct ws_flow_table *t, struct ws_flow *f);
 
+/* The least recently active flow of a tier, or NULL. */
+static inline struct ws_flow *ws_flow_oldest_in(const struct ws_flow_table *t, enum ws_flow_tier tier)
+{
+    return t->tier[tier].oldest;
+}
+
+/* The least recently active flow, expendable ones first. */
 static inline struct ws_flow *ws_flow_least_recent(const struct ws_flow_table *t)
 {
-    return t->oldest;
+    struct ws_flow *f = t->tier[WS_TIER_EXPENDABLE].oldest;
+    return f ? f : t->tier[WS_TIER_ESTABLISHED].oldest;
 }
 
 /* Address of one side as a struct ws_addr. */

@@ -54,6 +54,9 @@ struct ws_summary {
     uint64_t kernel_received, kernel_dropped, interface_dropped;
 };
 
+/* Live, every --interval: the kernel's capture counters so far. */
+void ws_report_capture_stats(struct ws_reporter *r, const struct ws_summary *s);
+
 /* Human summary (several lines) on `human`, and with --json a summary record. */
 void ws_report_summary(struct ws_reporter *r, const struct ws_summary *s, FILE *human);
 

@@ -2,9 +2,11 @@
 #include "wirestate/capture.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 /* libpcap reads a file through stdio; its default buffer is a few KiB.  A
@@ -140,13 +142,32 @@ enum ws_status ws_capture_set_filter(struct ws_capture *c, const char *expr, str
     return WS_OK;
 }
 
+enum wait_result { WAIT_READY, WAIT_IDLE, WAIT_FAILED };
+
 /* Live: up to one poll interval for the descriptor to become readable.  A
  * signal cuts the wait short (poll is never restarted), so the loop sees
- * SIGUSR1 and SIGINT at once. */
-static bool wait_for_packets(struct ws_capture *c)
+ * SIGUSR1 and SIGINT at once.  The kernel flags a packet socket whose
+ * interface went down with an error (ENETDOWN): that ends the capture. */
+static enum wait_result wait_for_packets(struct ws_capture *c, struct ws_error *err)
 {
     struct pollfd p = { .fd = c->fd, .events = POLLIN };
-    return poll(&p, 1, WS_LIVE_POLL_MS) > 0;
+    int n = poll(&p, 1, WS_LIVE_POLL_MS);
+    if (n <= 0)
+        return WAIT_IDLE;
+    if (p.revents & (POLLERR | POLLHUP | POLLNVAL)) {
+        int so_error = 0;
+        socklen_t len = sizeof so_error;
+        if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &so_error, &len) != 0)
+            so_error = errno;
+        if (so_error == ENETDOWN)
+            ws_fail(err, WS_ERR_RUNTIME, "%s: capture stopped: %s", c->source,
+                    if_nametoindex(c->source) ? "the interface went down" : "the interface disappeared");
+        else
+            ws_fail(err, WS_ERR_RUNTIME, "%s: capture stopped: %s", c->source,
+                    so_error ? strerror(so_error) : "the capture socket failed");
+        return WAIT_FAILED;
+    }
+    return WAIT_READY;
 }
 
 enum ws_capture_next ws_capture_next(struct ws_capture *c, struct pcap_pkthdr **hdr,
@@ -154,8 +175,14 @@ enum ws_capture_next ws_capture_next(struct ws_capture *c, struct pcap_pkthdr **
 {
     int rc = pcap_next_ex(c->pcap, hdr, data);
     if (rc == 0 && c->live) {
-        if (!wait_for_packets(c))
+        switch (wait_for_packets(c, err)) {
+        case WAIT_IDLE:
             return WS_CAPTURE_TIMEOUT;
+        case WAIT_FAILED:
+            return WS_CAPTURE_ERROR;
+        case WAIT_READY:
+            break;
+        }
         rc = pcap_next_ex(c->pcap, hdr, data);
     }
     if (rc == 1) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "privileges.h"
 #include "run.h"
 #include "wirestate/decode.h"
 
@@ -85,6 +86,9 @@ int main(int argc, char **argv)
     } else {
         struct ws_capture cap;
         if (open_capture(&opt, &cap, &err) != WS_OK) {
+            status = fail(&err);
+        } else if (ws_drop_privileges(opt.user, &err) != WS_OK) {
+            ws_capture_close(&cap);
             status = fail(&err);
         } else {
             active_capture = &cap;

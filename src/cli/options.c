@@ -23,6 +23,7 @@ static const struct option long_options[] = {
     { "buffer-size", required_argument, NULL, 'B' },
     { "count", required_argument, NULL, 'c' },
     { "quiet", no_argument, NULL, 'q' },
+    { "relinquish-privileges", required_argument, NULL, 'Z' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { "json", no_argument, NULL, OPT_JSON },
@@ -56,6 +57,8 @@ void ws_options_usage(FILE *out)
           "                     time format as tcpdump: none, epoch, delta, date, since first\n"
           "  -n                 accepted for tcpdump habits; addresses are always numeric\n"
           "  -q                 no summary on standard error\n"
+          "  -Z USER            as root: run as USER once the capture is open (default: wirestate\n"
+          "                     if that user exists, else nobody; -Z root keeps root)\n"
           "  --json             JSON Lines instead of text\n"
           "  --table            print a netstat-style table of endpoints at the end\n"
           "  --no-events        print no events, only the table and summary (still counted)\n"
@@ -125,6 +128,7 @@ static enum ws_status parse_one(struct ws_options *o, int c, int *t_count, struc
     switch (c) {
     case 'r': o->read_file = optarg; break;
     case 'i': o->interface = optarg; break;
+    case 'Z': o->user = optarg; break;
     case 'D': o->list_interfaces = true; break;
     case 'p': o->live.promiscuous = false; break;
     case 'n': break;
@@ -208,7 +212,7 @@ enum ws_status ws_options_parse(struct ws_options *o, int argc, char **argv, str
     int t_count = 0, c;
     optind = 1;
     opterr = 0;   /* we word the message ourselves */
-    while ((c = getopt_long(argc, argv, "r:i:Dps:B:c:ntqhV", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:i:Dps:B:c:ntqhVZ:", long_options, NULL)) != -1) {
         if (c == '?' || c == ':') {
             const char *bad = argv[optind - 1];
             return ws_fail(err, WS_ERR_USAGE, "%s option '%s' (wirestate --help lists them)",

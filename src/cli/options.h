@@ -13,6 +13,7 @@
 struct ws_options {
     const char *read_file;        /* -r */
     const char *interface;        /* -i */
+    const char *user;             /* -Z: run as this user once the capture is open */
     bool list_interfaces;         /* -D */
     bool show_help, show_version;
     bool quiet;                   /* -q: no summary on stderr */

@@ -51,7 +51,7 @@ static void print_table(struct ws_run *r)
     fflush(r->reporter.out);
 }
 
-static void print_summary(struct ws_run *r)
+static void fill_summary(struct ws_run *r, struct ws_summary *out)
 {
     struct ws_summary s = {
         .ts_us = current_time(r),
@@ -63,6 +63,13 @@ static void print_summary(struct ws_run *r)
     memcpy(s.skipped, r->skipped, sizeof s.skipped);
     if (r->cap->live)
         ws_capture_stats(r->cap, &s.kernel_received, &s.kernel_dropped, &s.interface_dropped);
+    *out = s;
+}
+
+static void print_summary(struct ws_run *r)
+{
+    struct ws_summary s;
+    fill_summary(r, &s);
     ws_report_summary(&r->reporter, &s, r->opt->quiet ? NULL : stderr);
 }
 
@@ -72,7 +79,10 @@ static void live_tick(struct ws_run *r)
     int64_t now = wall_clock_us();
     ws_tracker_advance(&r->tracker, now);
     if (r->opt->interval_s > 0 && now >= r->next_table_us) {
+        struct ws_summary s;
         print_table(r);
+        fill_summary(r, &s);
+        ws_report_capture_stats(&r->reporter, &s);
         r->next_table_us = now + (int64_t)(r->opt->interval_s * WS_USEC_PER_SEC);
     }
     fflush(r->reporter.out);

@@ -98,28 +98,28 @@ static bool add_chunk(struct ws_flow_table *t)
     return true;
 }
 
-static void list_unlink(struct ws_flow_table *t, struct ws_flow *f)
+static void list_unlink(struct ws_flow_list *l, struct ws_flow *f)
 {
     if (f->older)
         f->older->newer = f->newer;
     else
-        t->oldest = f->newer;
+        l->oldest = f->newer;
     if (f->newer)
         f->newer->older = f->older;
     else
-        t->newest = f->older;
+        l->newest = f->older;
     f->older = f->newer = NULL;
 }
 
-static void list_push_newest(struct ws_flow_table *t, struct ws_flow *f)
+static void list_push_newest(struct ws_flow_list *l, struct ws_flow *f)
 {
-    f->older = t->newest;
+    f->older = l->newest;
     f->newer = NULL;
-    if (t->newest)
-        t->newest->newer = f;
+    if (l->newest)
+        l->newest->newer = f;
     else
-        t->oldest = f;
-    t->newest = f;
+        l->oldest = f;
+    l->newest = f;
 }
 
 struct ws_flow *ws_flow_insert(struct ws_flow_table *t, const struct ws_flow_key *key)
@@ -138,23 +138,34 @@ struct ws_flow *ws_flow_insert(struct ws_flow_table *t, const struct ws_flow_key
         t->free_list = f;
         return NULL;
     }
-    list_push_newest(t, f);
+    f->tier = WS_TIER_EXPENDABLE;
+    list_push_newest(&t->tier[f->tier], f);
     t->count++;
     return f;
 }
 
 void ws_flow_touch(struct ws_flow_table *t, struct ws_flow *f)
 {
-    if (t->newest == f)
+    struct ws_flow_list *l = &t->tier[f->tier];
+    if (l->newest == f)
         return;
-    list_unlink(t, f);
-    list_push_newest(t, f);
+    list_unlink(l, f);
+    list_push_newest(l, f);
+}
+
+void ws_flow_set_tier(struct ws_flow_table *t, struct ws_flow *f, enum ws_flow_tier tier)
+{
+    if (f->tier == tier)
+        return;
+    list_unlink(&t->tier[f->tier], f);
+    f->tier = (uint8_t)tier;
+    list_push_newest(&t->tier[tier], f);
 }
 
 void ws_flow_remove(struct ws_flow_table *t, struct ws_flow *f)
 {
     HASH_DELETE(hh, t->by_key, f);
-    list_unlink(t, f);
+    list_unlink(&t->tier[f->tier], f);
     f->newer = t->free_list;
     t->free_list = f;
     t->count--;

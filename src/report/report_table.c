@@ -76,8 +76,9 @@ void ws_report_table(struct ws_reporter *r, const struct ws_flow_table *t, int64
         fprintf(stderr, "wirestate: out of memory printing the table\n");
         return;
     }
-    for (struct ws_flow *f = t->newest; f && n < t->count; f = f->older)
-        sorted[n++] = f;
+    for (int tier = 0; tier < WS_TIER_COUNT; tier++)
+        for (struct ws_flow *f = t->tier[tier].newest; f && n < t->count; f = f->older)
+            sorted[n++] = f;
     qsort(sorted, n, sizeof *sorted, by_flow_id);
 
     int width = address_width(sorted, n);

@@ -65,3 +65,22 @@ void ws_report_summary(struct ws_reporter *r, const struct ws_summary *s, FILE *
     if (human)
         human_summary(s, human);
 }
+
+void ws_report_capture_stats(struct ws_reporter *r, const struct ws_summary *s)
+{
+    char when[48];
+    if (r->json) {
+        fprintf(r->out, "{\"ts\":%s,\"type\":\"capture_stats\",\"packets\":%" PRIu64
+                        ",\"received\":%" PRIu64 ",\"dropped\":%" PRIu64
+                        ",\"interface_dropped\":%" PRIu64 ",\"flows_tracked\":%zu}\n",
+                ws_format_epoch(s->ts_us, when, sizeof when), s->packets, s->kernel_received,
+                s->kernel_dropped, s->interface_dropped, s->flows_in_table);
+    } else {
+        ws_report_time_prefix(r, s->ts_us, when, sizeof when);
+        fprintf(r->out, "%scapture_stats %" PRIu64 " packets, %" PRIu64 " received by filter, %" PRIu64
+                        " dropped by kernel, %" PRIu64 " dropped by interface, %zu flows tracked\n",
+                when, s->packets, s->kernel_received, s->kernel_dropped, s->interface_dropped,
+                s->flows_in_table);
+    }
+    ws_report_line_done(r);
+}

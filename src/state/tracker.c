@@ -137,6 +137,29 @@ static void apply(struct ws_tracker *tr, struct ws_flow *f, int side, enum ws_se
 
 /* ---- flow life ------------------------------------------------------- */
 
+/* A side with a connection worth keeping: synchronized, not yet finished. */
+static bool side_live(enum ws_tcp_state s)
+{
+    switch (s) {
+    case WS_ESTABLISHED:
+    case WS_FIN_WAIT_1:
+    case WS_FIN_WAIT_2:
+    case WS_CLOSE_WAIT:
+    case WS_CLOSING:
+    case WS_LAST_ACK:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void update_tier(struct ws_tracker *tr, struct ws_flow *f)
+{
+    bool live = side_live((enum ws_tcp_state)f->side[0].state) ||
+                side_live((enum ws_tcp_state)f->side[1].state);
+    ws_flow_set_tier(&tr->flows, f, live ? WS_TIER_ESTABLISHED : WS_TIER_EXPENDABLE);
+}
+
 static void schedule(struct ws_tracker *tr, struct ws_flow *f, bool force)
 {
     struct ws_due due = ws_flow_next_due(f, &tr->cfg);
@@ -155,9 +178,25 @@ static void drop_flow(struct ws_tracker *tr, struct ws_flow *f)
     ws_flow_remove(&tr->flows, f);
 }
 
+/* A full table gives up, in order: the least recently active flow that never
+ * got established or is finished (SYN floods and scans land here, and evict
+ * each other), unless an established flow has been silent longer than
+ * WS_EVICT_STALE_S and longer than that one; established, active flows go
+ * last.  So a flood cannot push out live connections. */
+static struct ws_flow *choose_victim(const struct ws_tracker *tr, int64_t now)
+{
+    struct ws_flow *cheap = ws_flow_oldest_in(&tr->flows, WS_TIER_EXPENDABLE);
+    struct ws_flow *live = ws_flow_oldest_in(&tr->flows, WS_TIER_ESTABLISHED);
+    if (!cheap)
+        return live;
+    if (live && now - live->last_ts > WS_SECONDS(WS_EVICT_STALE_S) && live->last_ts < cheap->last_ts)
+        return live;
+    return cheap;
+}
+
 static void evict_least_recent(struct ws_tracker *tr, int64_t ts)
 {
-    struct ws_flow *victim = ws_flow_least_recent(&tr->flows);
+    struct ws_flow *victim = choose_victim(tr, ts);
     if (!victim)
         return;
     emit_expired(tr, victim, "evicted", ts);
@@ -332,8 +371,10 @@ void ws_tracker_segment(struct ws_tracker *tr, const struct ws_segment *seg)
             restart_connection(tr, f, sender, seg, ts);
     }
     f->last_ts = ts;
-    if (c.cls != WS_SEG_IGNORE)
+    if (c.cls != WS_SEG_IGNORE) {
         run_machine(tr, f, sender, c.cls, seg, ts);
+        update_tier(tr, f);
+    }
     schedule(tr, f, false);
 }
 
@@ -374,6 +415,7 @@ static void fire(struct ws_tracker *tr, struct ws_flow *f, const struct ws_due *
         drop_flow(tr, f);
         return;
     }
+    update_tier(tr, f);
     schedule(tr, f, true);
 }
 
