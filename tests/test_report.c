@@ -896,6 +896,7 @@ static void fill_summary(struct ws_summary *s, struct ws_tracker_stats *st, bool
     s->skipped[WS_DECODE_UNSUPPORTED_LINK] = 5;
     s->tracker = st;
     s->flows_in_table = 7;
+    s->peak_rss_kib = 56832;
     s->live = live;
     s->kernel_received = 1000;
     s->kernel_dropped = 12;
@@ -916,7 +917,7 @@ static void test_summary_text_offline(void **state)
         "25 packets read, 10 TCP segments\n"
         "skipped: 1 not TCP, 2 truncated, 3 bad header, 4 non-first fragment, 5 unsupported link type\n"
         "4 flows seen, 7 still tracked, 11 transitions, 2 half-closed, 3 anomalies\n"
-        "5 flows expired idle, 6 evicted (table full)\n");
+        "5 flows expired idle, 6 evicted (table full), peak memory 55.5 MiB\n");
     const char *o = sink_text(&out);
     assert_true(o == NULL || o[0] == '\0');   /* text mode: nothing on stdout */
     sink_close(&out);
@@ -938,7 +939,7 @@ static void test_summary_text_live_oom(void **state)
         "25 packets read, 10 TCP segments\n"
         "skipped: 1 not TCP, 2 truncated, 3 bad header, 4 non-first fragment, 5 unsupported link type\n"
         "4 flows seen, 7 still tracked, 11 transitions, 2 half-closed, 3 anomalies\n"
-        "5 flows expired idle, 6 evicted (table full), 8 not tracked (out of memory)\n"
+        "5 flows expired idle, 6 evicted (table full), peak memory 55.5 MiB, 8 not tracked (out of memory)\n"
         "1000 packets received by filter, 12 dropped by kernel, 13 dropped by interface\n");
     sink_close(&out);
     sink_close(&human);
@@ -958,7 +959,7 @@ static void test_summary_json_offline(void **state)
         "{\"ts\":1700000070.016000,\"type\":\"summary\",\"packets\":25,\"tcp_segments\":10,"
         "\"skipped\":{\"not_tcp\":1,\"truncated\":2,\"bad_header\":3,\"fragment\":4,\"unsupported_link\":5},"
         "\"flows\":4,\"flows_tracked\":7,\"transitions\":11,\"half_closed\":2,\"anomalies\":3,"
-        "\"expired\":5,\"evicted\":6,\"untracked_no_memory\":0}\n");
+        "\"expired\":5,\"evicted\":6,\"untracked_no_memory\":0,\"peak_rss_kib\":56832}\n");
     assert_null(strstr(out.buf, "kernel"));
     /* the human lines still go to their own stream */
     assert_non_null(strstr(sink_text(&human), "25 packets read, 10 TCP segments\n"));
@@ -980,7 +981,7 @@ static void test_summary_json_live_quiet(void **state)
         "{\"ts\":1700000070.016000,\"type\":\"summary\",\"packets\":25,\"tcp_segments\":10,"
         "\"skipped\":{\"not_tcp\":1,\"truncated\":2,\"bad_header\":3,\"fragment\":4,\"unsupported_link\":5},"
         "\"flows\":4,\"flows_tracked\":7,\"transitions\":11,\"half_closed\":2,\"anomalies\":3,"
-        "\"expired\":5,\"evicted\":6,\"untracked_no_memory\":8,"
+        "\"expired\":5,\"evicted\":6,\"untracked_no_memory\":8,\"peak_rss_kib\":56832,"
         "\"kernel\":{\"received\":1000,\"dropped\":12,\"interface_dropped\":13}}\n");
     sink_close(&out);
 }

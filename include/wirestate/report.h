@@ -50,6 +50,7 @@ struct ws_summary {
     uint64_t skipped[WS_DECODE_RESULT_COUNT];   /* index WS_DECODE_OK unused */
     const struct ws_tracker_stats *tracker;
     size_t flows_in_table;
+    uint64_t peak_rss_kib;     /* the process's peak resident memory */
     bool live;
     uint64_t kernel_received, kernel_dropped, interface_dropped;
 };

@@ -1,6 +1,7 @@
 /* options.c - tcpdump-style flags plus wirestate's own long options. */
 #include "options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -199,6 +200,16 @@ static enum ws_status check_modes(const struct ws_options *o, struct ws_error *e
     return WS_OK;
 }
 
+/* getopt leaves the offending short option in optopt; a long one is named by
+ * the word it came from. */
+static enum ws_status bad_option(int c, char **argv, struct ws_error *err)
+{
+    const char *what = c == ':' ? "option needs an argument" : "unknown option";
+    if (optopt > 0 && optopt < 128 && isalnum(optopt))
+        return ws_fail(err, WS_ERR_USAGE, "%s: -%c", what, optopt);
+    return ws_fail(err, WS_ERR_USAGE, "%s: %s", what, argv[optind - 1]);
+}
+
 static const enum ws_time_format t_formats[] = {
     WS_TIME_CLOCK, WS_TIME_NONE, WS_TIME_EPOCH, WS_TIME_DELTA, WS_TIME_DATE, WS_TIME_SINCE_FIRST,
 };
@@ -212,18 +223,15 @@ enum ws_status ws_options_parse(struct ws_options *o, int argc, char **argv, str
     int t_count = 0, c;
     optind = 1;
     opterr = 0;   /* we word the message ourselves */
-    while ((c = getopt_long(argc, argv, "r:i:Dps:B:c:ntqhVZ:", long_options, NULL)) != -1) {
-        if (c == '?' || c == ':') {
-            const char *bad = argv[optind - 1];
-            return ws_fail(err, WS_ERR_USAGE, "%s option '%s' (wirestate --help lists them)",
-                           c == ':' ? "missing argument for" : "unknown or incomplete", bad);
-        }
+    while ((c = getopt_long(argc, argv, ":r:i:Dps:B:c:ntqhVZ:", long_options, NULL)) != -1) {
+        if (c == '?' || c == ':')
+            return bad_option(c, argv, err);
         enum ws_status st = parse_one(o, c, &t_count, err);
         if (st != WS_OK)
             return st;
     }
     if (t_count > 5)
-        t_count = 5;
+        return ws_fail(err, WS_ERR_USAGE, "-t given %d times; -t to -ttttt are the time formats", t_count);
     o->time_format = t_formats[t_count];
     enum ws_status st = join_filter(o, argc, argv, err);
     if (st != WS_OK)

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "wirestate/decode.h"
@@ -61,6 +62,9 @@ static void fill_summary(struct ws_run *r, struct ws_summary *out)
         .live = r->cap->live,
     };
     memcpy(s.skipped, r->skipped, sizeof s.skipped);
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        s.peak_rss_kib = (uint64_t)ru.ru_maxrss;   /* Linux reports KiB */
     if (r->cap->live)
         ws_capture_stats(r->cap, &s.kernel_received, &s.kernel_dropped, &s.interface_dropped);
     *out = s;
@@ -93,9 +97,9 @@ static bool count_reached(const struct ws_run *r)
     return r->opt->count > 0 && r->packets >= (uint64_t)r->opt->count;
 }
 
-static int read_packets(struct ws_run *r)
+/* Returns 0, or 1 with *err saying why reading stopped. */
+static int read_packets(struct ws_run *r, struct ws_error *err)
 {
-    struct ws_error err = { 0 };
     for (;;) {
         if (r->sig->stop || count_reached(r))
             return 0;
@@ -105,7 +109,7 @@ static int read_packets(struct ws_run *r)
         }
         struct pcap_pkthdr *h;
         const uint8_t *data;
-        switch (ws_capture_next(r->cap, &h, &data, &err)) {
+        switch (ws_capture_next(r->cap, &h, &data, err)) {
         case WS_CAPTURE_PACKET:
             handle_packet(r, h, data);
             if (r->cap->live)
@@ -117,8 +121,6 @@ static int read_packets(struct ws_run *r)
         case WS_CAPTURE_END:
             return 0;
         case WS_CAPTURE_ERROR:
-            fflush(r->reporter.out);
-            fprintf(stderr, "wirestate: %s\n", err.message);
             return 1;
         }
     }
@@ -152,13 +154,16 @@ int ws_run(const struct ws_options *o, struct ws_signals *sig, struct ws_capture
     if (cap->live)
         r.next_table_us = wall_clock_us() + (int64_t)(o->interval_s * WS_USEC_PER_SEC);
 
-    int status = read_packets(&r);
+    struct ws_error err = { 0 };
+    int status = read_packets(&r, &err);
     if (cap->live)
         ws_tracker_advance(&r.tracker, wall_clock_us());
     if (o->table)
         print_table(&r);
     print_summary(&r);
     fflush(stdout);
+    if (status != 0)   /* last, where it is seen, as tcpdump does */
+        fprintf(stderr, "wirestate: %s\n", err.message);
     if (r.reporter.write_errors || ferror(stdout)) {
         fprintf(stderr, "wirestate: error writing output\n");
         status = 1;

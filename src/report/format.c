@@ -30,19 +30,29 @@ static void split_us(int64_t us, long long *sec, long long *frac)
     }
 }
 
+/* Signed values print as a sign and a magnitude: -1.500000, not -2.500000. */
+static const char *sign_and_magnitude(int64_t us, uint64_t *mag)
+{
+    *mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
+    return us < 0 ? "-" : "";
+}
+
 const char *ws_format_epoch(int64_t ts_us, char *buf, size_t len)
 {
-    long long sec, frac;
-    split_us(ts_us, &sec, &frac);
-    snprintf(buf, len, "%lld.%06lld", sec, frac);
+    uint64_t mag;
+    const char *sign = sign_and_magnitude(ts_us, &mag);
+    snprintf(buf, len, "%s%llu.%06llu", sign, (unsigned long long)(mag / WS_USEC_PER_SEC),
+             (unsigned long long)(mag % WS_USEC_PER_SEC));
     return buf;
 }
 
 static void format_duration(int64_t us, char *buf, size_t len)
 {
-    long long sec, frac;
-    split_us(us, &sec, &frac);
-    snprintf(buf, len, "%02lld:%02lld:%02lld.%06lld", sec / 3600, sec / 60 % 60, sec % 60, frac);
+    uint64_t mag;
+    const char *sign = sign_and_magnitude(us, &mag);
+    unsigned long long sec = mag / WS_USEC_PER_SEC;
+    snprintf(buf, len, "%s%02llu:%02llu:%02llu.%06llu", sign, sec / 3600, sec / 60 % 60, sec % 60,
+             (unsigned long long)(mag % WS_USEC_PER_SEC));
 }
 
 static void format_wall(int64_t ts_us, bool with_date, char *buf, size_t len)

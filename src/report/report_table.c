@@ -79,7 +79,8 @@ void ws_report_table(struct ws_reporter *r, const struct ws_flow_table *t, int64
     for (int tier = 0; tier < WS_TIER_COUNT; tier++)
         for (struct ws_flow *f = t->tier[tier].newest; f && n < t->count; f = f->older)
             sorted[n++] = f;
-    qsort(sorted, n, sizeof *sorted, by_flow_id);
+    if (n > 1)
+        qsort(sorted, n, sizeof *sorted, by_flow_id);
 
     int width = address_width(sorted, n);
     if (!r->json)

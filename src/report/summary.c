@@ -22,8 +22,8 @@ static void human_summary(const struct ws_summary *s, FILE *out)
     fprintf(out, "%" PRIu64 " flows seen, %zu still tracked, %" PRIu64 " transitions, %" PRIu64
                  " half-closed, %" PRIu64 " anomalies\n",
             t->flows, s->flows_in_table, t->transitions, t->half_closed, t->anomalies);
-    fprintf(out, "%" PRIu64 " flows expired idle, %" PRIu64 " evicted (table full)", t->expired_idle,
-            t->evicted);
+    fprintf(out, "%" PRIu64 " flows expired idle, %" PRIu64 " evicted (table full), peak memory %.1f MiB",
+            t->expired_idle, t->evicted, (double)s->peak_rss_kib / 1024.0);
     if (t->alloc_failures)
         fprintf(out, ", %" PRIu64 " not tracked (out of memory)", t->alloc_failures);
     fprintf(out, "\n");
@@ -46,9 +46,10 @@ static void json_summary(struct ws_reporter *r, const struct ws_summary *s)
                 ws_decode_result_name((enum ws_decode_result)i), s->skipped[i]);
     fprintf(out, "},\"flows\":%" PRIu64 ",\"flows_tracked\":%zu,\"transitions\":%" PRIu64
                  ",\"half_closed\":%" PRIu64 ",\"anomalies\":%" PRIu64 ",\"expired\":%" PRIu64
-                 ",\"evicted\":%" PRIu64 ",\"untracked_no_memory\":%" PRIu64,
+                 ",\"evicted\":%" PRIu64 ",\"untracked_no_memory\":%" PRIu64
+                 ",\"peak_rss_kib\":%" PRIu64,
             t->flows, s->flows_in_table, t->transitions, t->half_closed, t->anomalies,
-            t->expired_idle, t->evicted, t->alloc_failures);
+            t->expired_idle, t->evicted, t->alloc_failures, s->peak_rss_kib);
     if (s->live)
         fprintf(out, ",\"kernel\":{\"received\":%" PRIu64 ",\"dropped\":%" PRIu64
                      ",\"interface_dropped\":%" PRIu64 "}",

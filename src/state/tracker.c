@@ -153,11 +153,16 @@ static bool side_live(enum ws_tcp_state s)
     }
 }
 
+/* Protected from eviction: a connection some side of which is live, and
+ * whose two sides have both spoken.  The second condition keeps an ACK flood
+ * from spoofed sources (each packet a one-sided "mid-stream" flow) in the
+ * expendable tier, where it cannot push out real connections. */
 static void update_tier(struct ws_tracker *tr, struct ws_flow *f)
 {
     bool live = side_live((enum ws_tcp_state)f->side[0].state) ||
                 side_live((enum ws_tcp_state)f->side[1].state);
-    ws_flow_set_tier(&tr->flows, f, live ? WS_TIER_ESTABLISHED : WS_TIER_EXPENDABLE);
+    bool both_spoke = f->side[0].packets > 0 && f->side[1].packets > 0;
+    ws_flow_set_tier(&tr->flows, f, live && both_spoke ? WS_TIER_ESTABLISHED : WS_TIER_EXPENDABLE);
 }
 
 static void schedule(struct ws_tracker *tr, struct ws_flow *f, bool force)
