@@ -28,9 +28,15 @@ for expect in "$dir"/*.expect; do
   name=$(basename "$expect" .expect)
   args=()
   [ -f "$dir/$name.args" ] && read -r -a args < "$dir/$name.args"
-  TZ=UTC "$ws" -tt -q "${args[@]}" -r "$dir/$name.pcap" > "$tmp/out" 2> "$tmp/err"
+  TZ=UTC "$ws" -tt -q --flows "${args[@]}" -r "$dir/$name.pcap" > "$tmp/out" 2> "$tmp/err"
   rc=$?
   project < "$tmp/out" > "$tmp/got"
+  # Events come out in time order, flow records included.
+  if ! awk '{print $1}' "$tmp/out" | sort -n -c 2> "$tmp/order"; then
+    echo "FAIL $name: event times go backwards: $(cat "$tmp/order")"
+    failed=$((failed + 1))
+    continue
+  fi
   grep -v '^[[:space:]]*#' "$expect" | sed '/^[[:space:]]*$/d' > "$tmp/want"
   if [ $rc -eq 0 ] && diff -u "$tmp/want" "$tmp/got" > "$tmp/diff"; then
     echo "PASS $name"

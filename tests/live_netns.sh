@@ -413,8 +413,8 @@ check "the summary is the last line" contains "$LAST" '"type":"summary",'
 check "summary: 3 flows" contains "$LAST" '"flows":3,'
 check "summary: no anomalies" contains "$LAST" '"anomalies":0,'
 check "summary: kernel counters, nothing dropped" contains "$LAST" '"kernel":{"received":' '"dropped":0,'
-check_eq "every line is a transition, endpoint or summary record" "" \
-    "$(grep -v -E '^\{"ts":[0-9.]+,"type":"(transition|endpoint|summary)",' "$OUT")"
+check_eq "every line is a transition, endpoint, flow or summary record" "" \
+    "$(grep -v -E '^\{"ts":[0-9.]+,"type":"(transition|endpoint|flow|summary)",' "$OUT")"
 
 if [ "$FAILED" -ne 0 ]; then
     echo "---- logs"

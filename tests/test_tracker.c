@@ -16,14 +16,20 @@
 
 struct recorder {
     struct ws_event ev[MAX_EVENTS];
+    struct ws_flow_record records[MAX_EVENTS];   /* flow records outlive emit() only as copies */
     int n;
 };
 
 static void record(void *ctx, const struct ws_event *ev)
 {
     struct recorder *r = ctx;
-    if (r->n < MAX_EVENTS)
+    if (r->n < MAX_EVENTS) {
         r->ev[r->n] = *ev;
+        if (ev->record) {
+            r->records[r->n] = *ev->record;
+            r->ev[r->n].record = &r->records[r->n];
+        }
+    }
     r->n++;
 }
 
@@ -172,10 +178,20 @@ static void test_time_wait_expires_on_the_clock(void **state)
     assert_int_equal(fx->rec.n, before + 1);
     expect_transition(fx, before, 40000, WS_TIME_WAIT, WS_CLOSED, "2MSL timer expired (60s)");
     assert_int_equal(fx->rec.ev[before].ts_us, tw_start + WS_SECONDS(60));
-    /* Both closed: the flow lingers, then leaves the table silently. */
+    /* Both closed: the flow lingers 10 s from the last close, then leaves the
+     * table with its record. */
     ws_tracker_advance(&fx->tr, tw_start + WS_SECONDS(200));
     assert_int_equal(fx->tr.flows.count, 0);
-    assert_int_equal(fx->rec.n, before + 1);
+    assert_int_equal(fx->rec.n, before + 2);
+    const struct ws_event *e = &fx->rec.ev[before + 1];
+    assert_int_equal(e->type, WS_EV_FLOW);
+    assert_int_equal(e->ts_us, tw_start + WS_SECONDS(70));
+    assert_int_equal(e->record->reason, WS_END_CLOSED);
+    assert_string_equal(e->record->conn_state, "SF");
+    assert_int_equal(e->record->orig.port, 40000);
+    assert_int_equal(e->record->orig_packets, 4);   /* SYN, ACK, FIN, ACK */
+    assert_int_equal(e->record->resp_packets, 2);   /* SYN+ACK, FIN+ACK */
+    assert_int_equal(e->record->orig_state, WS_CLOSED);
     fx_free(fx);
 }
 
@@ -324,8 +340,13 @@ static void test_idle_flow_expires(void **state)
     struct fixture *fx = fx_new(16);
     handshake(fx);
     ws_tracker_advance(&fx->tr, seg(true, 2, 0, 0, 0, 0).ts_us + WS_SECONDS(3600) + 1);
-    assert_int_equal(fx->rec.ev[fx->rec.n - 1].type, WS_EV_EXPIRED);
-    assert_string_equal(fx->rec.ev[fx->rec.n - 1].kind, "idle");
+    assert_int_equal(fx->rec.ev[fx->rec.n - 2].type, WS_EV_EXPIRED);
+    assert_string_equal(fx->rec.ev[fx->rec.n - 2].kind, "idle");
+    const struct ws_event *e = &fx->rec.ev[fx->rec.n - 1];
+    assert_int_equal(e->type, WS_EV_FLOW);
+    assert_int_equal(e->record->reason, WS_END_IDLE);
+    assert_string_equal(e->record->conn_state, "S1");
+    assert_string_equal(e->record->history, "ShA");
     assert_int_equal(fx->tr.flows.count, 0);
     assert_int_equal(fx->tr.stats.expired_idle, 1);
     fx_free(fx);

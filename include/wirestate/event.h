@@ -15,11 +15,36 @@ enum ws_event_type {
     WS_EV_HALF_CLOSED,  /* an endpoint sat in CLOSE_WAIT / FIN_WAIT_2 too long */
     WS_EV_ANOMALY,      /* a segment the tap will not believe (e.g. RST out of window) */
     WS_EV_EXPIRED,      /* a flow dropped from the table while not closed: idle or evicted */
+    WS_EV_FLOW,         /* a connection ended: its whole record (see struct ws_flow_record) */
 };
 
 struct ws_endpoint {
     struct ws_addr addr;
     uint16_t port;
+};
+
+/* Why a flow record was written. */
+enum ws_flow_end {
+    WS_END_CLOSED,      /* both sides closed (written when the linger time is over) */
+    WS_END_IDLE,        /* --idle-timeout */
+    WS_END_EVICTED,     /* the table was full */
+    WS_END_REUSED,      /* a new connection took over the 4-tuple */
+    WS_END_CAPTURE,     /* still open when the capture ended */
+};
+
+/* One connection, Zeek conn.log style, joinable by community_id. */
+struct ws_flow_record {
+    uint64_t flow_id;
+    struct ws_endpoint orig, resp;      /* Zeek's originator and responder */
+    int64_t start_us, end_us;           /* first and last packet */
+    uint64_t orig_packets, resp_packets;
+    uint64_t orig_bytes, resp_bytes;    /* TCP payload bytes, retransmissions included */
+    enum ws_tcp_state orig_state, resp_state;
+    bool midstream;
+    enum ws_flow_end reason;
+    const char *conn_state;             /* Zeek's: S0, S1, SF, REJ, ... */
+    char history[40];                   /* Zeek's history letters */
+    char community_id[32];
 };
 
 enum ws_role { WS_ROLE_CLIENT, WS_ROLE_SERVER };
@@ -38,7 +63,10 @@ struct ws_event {
     int64_t seconds;              /* half_closed: time spent in the state */
     const char *kind;             /* anomaly kind; expired: "idle" or "evicted" */
     char text[96];                /* transition cause, or anomaly detail */
+    const struct ws_flow_record *record;   /* WS_EV_FLOW only */
 };
+
+const char *ws_flow_end_name(enum ws_flow_end reason);
 
 /* Reporters implement this. */
 struct ws_sink {

@@ -24,6 +24,7 @@
 #include "wirestate/tcp_state.h"
 #include "wirestate/config.h"
 #include "wirestate/timers.h"
+#include "wirestate/zeek_conn.h"
 
 struct ws_flow_key {
     uint8_t addr[2][16];
@@ -39,7 +40,8 @@ struct ws_side {
     uint32_t snd_max;      /* highest seq + length (+1 per SYN/FIN) it sent */
     uint32_t ack_max;      /* highest ACK it sent: its receive point as last told */
     uint32_t fin_seq;      /* sequence number its FIN occupies */
-    uint32_t packets;
+    uint64_t packets;      /* every segment it sent on this connection */
+    uint64_t bytes;        /* their TCP payload, retransmissions included */
     uint16_t window;       /* last advertised window, unscaled */
     uint8_t state;         /* enum ws_tcp_state */
     uint8_t wscale;
@@ -66,6 +68,7 @@ struct ws_flow {
     uint64_t id;
     int64_t first_ts, last_ts;
     struct ws_side side[2];
+    struct ws_zeek_conn zeek;   /* Zeek's conn_state and history, for flow records */
     uint8_t client;        /* index of the client side */
     uint8_t tier;          /* enum ws_flow_tier */
     bool midstream;        /* the capture joined after the connection began */

@@ -29,6 +29,7 @@ struct ws_reporter {
     FILE *out;
     bool json;
     bool flush_each;               /* live: every line leaves at once */
+    bool text_flows;               /* text: also print flow records (--flows) */
     enum ws_state_names names;     /* text only; JSON always uses RFC names */
     enum ws_time_format time_format;
     int64_t first_ts, prev_ts;     /* for the delta time formats */

@@ -37,6 +37,7 @@ struct ws_tracker_stats {
     uint64_t expired_idle;
     uint64_t evicted;
     uint64_t alloc_failures;   /* flows not tracked because memory ran out */
+    uint64_t flow_records;
 };
 
 struct ws_tracker {
@@ -59,5 +60,9 @@ void ws_tracker_segment(struct ws_tracker *tr, const struct ws_segment *seg);
 /* Fires every timer due at or before now. Time never goes backwards: an
  * earlier now (a capture's out-of-order timestamp) is ignored. */
 void ws_tracker_advance(struct ws_tracker *tr, int64_t now);
+
+/* The capture is over: a flow record (reason "end") for every flow still in
+ * the table, in flow id order.  The flows stay for ws_tracker_free. */
+void ws_tracker_finish(struct ws_tracker *tr);
 
 #endif

@@ -29,13 +29,19 @@ enum ws_zeek_endpoint {
 #define WS_ZEEK_HISTORY_MAX 31
 
 /* Filled in by the implementation; callers treat it as opaque. Keep it
- * small: it lives in every flow record (target: at most 80 bytes). */
+ * small: it lives in every flow record (at most 80 bytes, asserted in
+ * zeek_conn.c).  The zc_ members are private to zeek_conn.c; like state[]
+ * they are indexed by Zeek role, [0] originator and [1] responder, and a
+ * flip of the direction swaps them. */
 struct ws_zeek_conn {
     char history[WS_ZEEK_HISTORY_MAX + 1];   /* NUL-terminated */
-    uint32_t impl[10];                       /* private to zeek_conn.c */
+    uint32_t zc_last_seq[2];                 /* one past the highest sequence number sent */
+    int16_t zc_unseen[2];                    /* zc_last_seq minus the end of the data seen without holes */
+    uint16_t zc_memo[2][3];                  /* low 16 bits of the last SYN seq, FIN end, RST seq */
+    uint8_t zc_count[2][3][3];               /* t, g, w events: 24-bit little-endian, saturating */
     uint8_t state[2];                        /* [0] originator, [1] responder */
     uint8_t orig_side;                       /* flow side (0/1) that is Zeek's originator */
-    uint8_t impl_bits[5];                    /* private to zeek_conn.c */
+    uint8_t zc_bits[3];                      /* once-only letters per role; previous states, flags */
 };
 
 /* first_sender_side: the flow side (0 or 1) that sent the flow's first segment. */

@@ -11,7 +11,7 @@
 #include "wirestate/config.h"
 
 enum long_only {
-    OPT_JSON = 256, OPT_TABLE, OPT_NO_EVENTS, OPT_INTERVAL, OPT_NAMES, OPT_MSL, OPT_HALF_CLOSED,
+    OPT_JSON = 256, OPT_TABLE, OPT_NO_EVENTS, OPT_FLOWS, OPT_INTERVAL, OPT_NAMES, OPT_MSL, OPT_HALF_CLOSED,
     OPT_SYN_TIMEOUT, OPT_IDLE_TIMEOUT, OPT_MAX_FLOWS,
 };
 
@@ -30,6 +30,7 @@ static const struct option long_options[] = {
     { "json", no_argument, NULL, OPT_JSON },
     { "table", no_argument, NULL, OPT_TABLE },
     { "no-events", no_argument, NULL, OPT_NO_EVENTS },
+    { "flows", no_argument, NULL, OPT_FLOWS },
     { "interval", required_argument, NULL, OPT_INTERVAL },
     { "names", required_argument, NULL, OPT_NAMES },
     { "msl", required_argument, NULL, OPT_MSL },
@@ -63,6 +64,7 @@ void ws_options_usage(FILE *out)
           "  --json             JSON Lines instead of text\n"
           "  --table            print a netstat-style table of endpoints at the end\n"
           "  --no-events        print no events, only the table and summary (still counted)\n"
+          "  --flows            text: also one line per ended connection (JSON always has them)\n"
           "  --interval S       live: also print the table every S seconds\n"
           "  --names rfc|netstat  state spelling in text (default rfc: SYN_RECEIVED, FIN_WAIT_1)\n"
           "  --msl S            maximum segment lifetime; TIME_WAIT lasts 2*S (default 30)\n"
@@ -152,6 +154,7 @@ static enum ws_status parse_one(struct ws_options *o, int c, int *t_count, struc
     case OPT_JSON: o->json = true; break;
     case OPT_TABLE: o->table = true; break;
     case OPT_NO_EVENTS: o->no_events = true; break;
+    case OPT_FLOWS: o->flows = true; break;
     case OPT_INTERVAL: {
         int64_t us;
         if ((st = parse_seconds("--interval", optarg, false, &us, err)) == WS_OK)

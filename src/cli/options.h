@@ -20,6 +20,7 @@ struct ws_options {
     bool json;                    /* --json */
     bool table;                   /* --table */
     bool no_events;               /* --no-events: track and count, print no events */
+    bool flows;                   /* --flows: flow records in text output too */
     double interval_s;            /* --interval: live table every S seconds, 0 = off */
     int64_t count;                /* -c: stop after this many packets, 0 = no limit */
     enum ws_state_names names;    /* --names */

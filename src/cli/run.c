@@ -145,6 +145,7 @@ int ws_run(const struct ws_options *o, struct ws_signals *sig, struct ws_capture
     r.reporter.names = o->names;
     r.reporter.time_format = o->time_format;
     r.reporter.flush_each = cap->live;
+    r.reporter.text_flows = o->flows;
     struct ws_sink sink = { o->no_events ? NULL : ws_report_emit, &r.reporter };
     if (!ws_tracker_init(&r.tracker, &cfg, sink)) {
         fprintf(stderr, "wirestate: out of memory setting up the flow table\n");
@@ -160,6 +161,7 @@ int ws_run(const struct ws_options *o, struct ws_signals *sig, struct ws_capture
         ws_tracker_advance(&r.tracker, wall_clock_us());
     if (o->table)
         print_table(&r);
+    ws_tracker_finish(&r.tracker);
     print_summary(&r);
     fflush(stdout);
     if (status != 0)   /* last, where it is seen, as tcpdump does */

@@ -151,9 +151,23 @@ void ws_reporter_init(struct ws_reporter *r, FILE *out, bool json)
 void ws_report_emit(void *ctx, const struct ws_event *ev)
 {
     struct ws_reporter *r = ctx;
+    if (ev->type == WS_EV_FLOW && !r->json && !r->text_flows)
+        return;   /* text shows flow records only with --flows */
     if (r->json)
         ws_report_json_event(r, ev);
     else
         ws_report_text_event(r, ev);
     ws_report_line_done(r);
+}
+
+const char *ws_flow_end_name(enum ws_flow_end reason)
+{
+    switch (reason) {
+    case WS_END_CLOSED: return "closed";
+    case WS_END_IDLE: return "idle";
+    case WS_END_EVICTED: return "evicted";
+    case WS_END_REUSED: return "reused";
+    case WS_END_CAPTURE: return "end";
+    }
+    return "unknown";
 }

@@ -39,6 +39,19 @@ void ws_report_text_event(struct ws_reporter *r, const struct ws_event *ev)
         fprintf(out, "%s%s %s expired %s: client %s, server %s", when, ep, role, ev->kind,
                 ws_tcp_state_name(ev->from, r->names), ws_tcp_state_name(ev->to, r->names));
         break;
+    case WS_EV_FLOW: {
+        const struct ws_flow_record *f = ev->record;
+        char resp[WS_ENDPOINT_STRLEN];
+        fprintf(out, "%s%s orig flow %s %s %s/%s (resp %s, flow %" PRIu64 ", %" PRIu64 "+%" PRIu64
+                     " packets, %" PRIu64 "+%" PRIu64 " bytes, %.6fs, %s, %s)\n",
+                when, ep, f->conn_state, f->history[0] ? f->history : "-",
+                ws_tcp_state_name(f->orig_state, r->names), ws_tcp_state_name(f->resp_state, r->names),
+                ws_format_endpoint(&f->resp, resp, sizeof resp), f->flow_id, f->orig_packets,
+                f->resp_packets, f->orig_bytes, f->resp_bytes,
+                (double)(f->end_us - f->start_us) / WS_USEC_PER_SEC, ws_flow_end_name(f->reason),
+                f->community_id);
+        return;
+    }
     }
     tail(out, ev, peer);
 }

@@ -118,7 +118,6 @@ void ws_classify_segment(const struct ws_segment *seg, const struct ws_side *sen
 void ws_side_learn(struct ws_side *s, const struct ws_segment *seg)
 {
     uint16_t f = seg->flags;
-    s->packets++;
     if (has(f, WS_TCP_SYN) && !s->syn_seen) {
         s->syn_seen = 1;
         s->isn = seg->seq;

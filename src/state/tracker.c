@@ -8,8 +8,10 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "wirestate/community_id.h"
 #include "wirestate/config.h"
 #include "wirestate/deadline.h"
 #include "wirestate/segment_class.h"
@@ -110,6 +112,42 @@ static void emit_expired(struct ws_tracker *tr, const struct ws_flow *f, const c
     emit(tr, &ev);
 }
 
+static void side_endpoint(const struct ws_flow *f, int side, struct ws_endpoint *out)
+{
+    ws_flow_side_addr(f, side, &out->addr);
+    out->port = f->key.port[side];
+}
+
+/* The connection's whole record, in Zeek's orientation (originator first). */
+static void emit_flow_record(struct ws_tracker *tr, const struct ws_flow *f, enum ws_flow_end reason,
+                             int64_t ts)
+{
+    int o = f->zeek.orig_side, r = !o;
+    struct ws_flow_record rec = {
+        .flow_id = f->id,
+        .start_us = f->first_ts,
+        .end_us = f->last_ts,
+        .orig_packets = f->side[o].packets,
+        .resp_packets = f->side[r].packets,
+        .orig_bytes = f->side[o].bytes,
+        .resp_bytes = f->side[r].bytes,
+        .orig_state = (enum ws_tcp_state)f->side[o].state,
+        .resp_state = (enum ws_tcp_state)f->side[r].state,
+        .midstream = f->midstream,
+        .reason = reason,
+    };
+    side_endpoint(f, o, &rec.orig);
+    side_endpoint(f, r, &rec.resp);
+    rec.conn_state = ws_zeek_conn_state(&f->zeek, rec.orig_bytes, rec.resp_bytes);
+    snprintf(rec.history, sizeof rec.history, "%s", f->zeek.history);
+    ws_community_id(&f->key, 0, rec.community_id, sizeof rec.community_id);
+    tr->stats.flow_records++;
+
+    struct ws_event ev = { .type = WS_EV_FLOW, .ts_us = ts, .record = &rec };
+    describe_side(f, o, &ev);
+    emit(tr, &ev);
+}
+
 /* ---- applying the table ---------------------------------------------- */
 
 static void segment_cause(const struct ws_segment *seg, enum ws_direction dir, const char *why,
@@ -161,7 +199,7 @@ static void update_tier(struct ws_tracker *tr, struct ws_flow *f)
 {
     bool live = side_live((enum ws_tcp_state)f->side[0].state) ||
                 side_live((enum ws_tcp_state)f->side[1].state);
-    bool both_spoke = f->side[0].packets > 0 && f->side[1].packets > 0;
+    bool both_spoke = f->side[0].seq_seen && f->side[1].seq_seen;
     ws_flow_set_tier(&tr->flows, f, live && both_spoke ? WS_TIER_ESTABLISHED : WS_TIER_EXPENDABLE);
 }
 
@@ -205,6 +243,7 @@ static void evict_least_recent(struct ws_tracker *tr, int64_t ts)
     if (!victim)
         return;
     emit_expired(tr, victim, "evicted", ts);
+    emit_flow_record(tr, victim, WS_END_EVICTED, ts);
     tr->stats.evicted++;
     drop_flow(tr, victim);
 }
@@ -230,6 +269,7 @@ static int pick_client(const struct ws_flow *f, int sender, enum ws_seg_class cl
 static void begin_connection(struct ws_tracker *tr, struct ws_flow *f, int sender,
                              enum ws_seg_class cls, int64_t ts)
 {
+    ws_zeek_init(&f->zeek, sender);
     f->id = tr->next_flow_id++;
     f->first_ts = ts;
     f->client = (uint8_t)pick_client(f, sender, cls);
@@ -279,6 +319,7 @@ static void restart_connection(struct ws_tracker *tr, struct ws_flow *f, int sen
         else if (st == WS_SYN_SENT)
             set_state(tr, f, order[i], st, WS_CLOSED, ts, "abandoned: new SYN with another ISN");
     }
+    emit_flow_record(tr, f, WS_END_REUSED, ts);
     ws_timers_cancel(&tr->timers, &f->timer);
     memset(f->side, 0, sizeof f->side);
     begin_connection(tr, f, sender, WS_SEG_SYN, ts);
@@ -376,6 +417,9 @@ void ws_tracker_segment(struct ws_tracker *tr, const struct ws_segment *seg)
             restart_connection(tr, f, sender, seg, ts);
     }
     f->last_ts = ts;
+    f->side[sender].packets++;
+    f->side[sender].bytes += seg->payload_len;
+    ws_zeek_observe(&f->zeek, seg, sender);
     if (c.cls != WS_SEG_IGNORE) {
         run_machine(tr, f, sender, c.cls, seg, ts);
         update_tier(tr, f);
@@ -412,10 +456,12 @@ static void fire(struct ws_tracker *tr, struct ws_flow *f, const struct ws_due *
         break;
     }
     case WS_DUE_FLOW_DONE:
+        emit_flow_record(tr, f, WS_END_CLOSED, due->at);
         drop_flow(tr, f);
         return;
     case WS_DUE_IDLE:
         emit_expired(tr, f, "idle", due->at);
+        emit_flow_record(tr, f, WS_END_IDLE, due->at);
         tr->stats.expired_idle++;
         drop_flow(tr, f);
         return;
@@ -440,4 +486,31 @@ void ws_tracker_advance(struct ws_tracker *tr, int64_t now)
         }
         fire(tr, f, &due);
     }
+}
+
+static int by_id(const void *a, const void *b)
+{
+    const struct ws_flow *fa = *(const struct ws_flow *const *)a;
+    const struct ws_flow *fb = *(const struct ws_flow *const *)b;
+    return fa->id < fb->id ? -1 : fa->id > fb->id;
+}
+
+void ws_tracker_finish(struct ws_tracker *tr)
+{
+    size_t n = 0, count = tr->flows.count;
+    if (count == 0)
+        return;
+    struct ws_flow **all = malloc(count * sizeof *all);
+    if (!all) {
+        tr->stats.alloc_failures++;
+        return;
+    }
+    for (int tier = 0; tier < WS_TIER_COUNT; tier++)
+        for (struct ws_flow *f = tr->flows.tier[tier].newest; f && n < count; f = f->older)
+            all[n++] = f;
+    qsort(all, n, sizeof *all, by_id);
+    int64_t now = tr->now == INT64_MIN ? 0 : tr->now;
+    for (size_t i = 0; i < n; i++)
+        emit_flow_record(tr, all[i], WS_END_CAPTURE, now);
+    free(all);
 }

@@ -41,7 +41,14 @@ struct ws_due ws_flow_next_due(const struct ws_flow *f, const struct ws_tracker_
     consider_side(&best, f, f->client, cfg);
     consider_side(&best, f, !f->client, cfg);
     if (ws_tcp_state_gone((enum ws_tcp_state)f->side[0].state) &&
-        ws_tcp_state_gone((enum ws_tcp_state)f->side[1].state))
-        consider(&best, f->last_ts + cfg->linger_us, WS_DUE_FLOW_DONE, 0);
+        ws_tcp_state_gone((enum ws_tcp_state)f->side[1].state)) {
+        /* Linger from when the last side closed (a TIME_WAIT may have ended
+         * long after the last packet), or from the last packet if later. */
+        int64_t done = f->last_ts;
+        for (int i = 0; i < 2; i++)
+            if (f->side[i].state != WS_NONE && f->side[i].state_since > done)
+                done = f->side[i].state_since;
+        consider(&best, done + cfg->linger_us, WS_DUE_FLOW_DONE, 0);
+    }
     return best;
 }
