@@ -1031,11 +1031,12 @@ static void sc_refused(const char *dir)
     struct conv cv;
 
     scen_open(&sc, dir, "refused", ENC_ETH,
-              "SYN to a closed port answered by RST+ACK: client SYN_SENT -> CLOSED, nothing for the server");
+              "SYN to a closed port answered by RST+ACK: the server port is known CLOSED (nothing listens), client SYN_SENT -> CLOSED");
     conv_init(&cv, &sc, ep4("192.0.2.1", 40030), 0x8293a4b5u, ep4("198.51.100.1", 5432), 0);
     syn(&cv, C);
     tr(&cv, C, "CLOSED", "SYN_SENT");
     raw(&cv, S, F_RST | F_ACK, 0, cv.s[C].isn + 1, 0);
+    tr(&cv, S, "UNKNOWN", "CLOSED");
     tr(&cv, C, "SYN_SENT", "CLOSED");
     scen_close(&sc);
 }

@@ -33,7 +33,7 @@ static const unsigned char next_state[WS_DIR_COUNT][WS_SEG_CLASS_COUNT][WS_STATE
 /* ACK_FIN     */ { sCW, sCL, sLI, sCW, sCW, sCW, sCG, sTW, sCW, sCG, sLA, sTW },
 /* FIN         */ { sF1, sCL, sLI, sF1, sF1, sF1, sF1, sF2, sCG, sCG, sLA, sTW },
 /* FIN_ACK_FIN */ { sLA, sCL, sLI, sLA, sLA, sLA, sCG, sTW, sLA, sCG, sLA, sTW },
-/* RST         */ { sNO, sCL, sLI, sSS, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
+/* RST         */ { sCL, sCL, sLI, sSS, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
   },
   [WS_DIR_RCVD] = {
 /*                  sNO  sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW */
@@ -63,8 +63,10 @@ static const unsigned char next_state[WS_DIR_COUNT][WS_SEG_CLASS_COUNT][WS_STATE
  *  SENT RST      sSS stays: the only RST SYN-SENT sends refuses an old duplicate's
  *                          unacceptable ACK, and the endpoint keeps waiting
  *                          (§3.10.7.3, §3.5 figure 9); closing in SYN-SENT sends none.
- *  SENT/RCVD RST sNO stays: an endpoint never seen has no connection to reset
- *                (a closed port answering a SYN, backscatter).
+ *  SENT RST      sNO->sCL  a port answering a SYN with RST has no socket: now known
+ *                          CLOSED, as a SYN+ACK shows LISTEN (a stray RST opens no
+ *                          flow, so only a responder reaches this cell).
+ *  RCVD RST      sNO stays: an endpoint never seen has no connection to reset.
  *  RCVD SYN      sNO stays: listener or closed port is decided by the answer.
  *                sSS->sSR  simultaneous open (§3.10.7.3 SYN-SENT, fourth check).
  *                sES.. stay: a SYN in a synchronized state draws a challenge ACK

@@ -168,6 +168,8 @@ static void apply(struct ws_tracker *tr, struct ws_flow *f, int side, enum ws_se
     enum ws_tcp_state from = old == WS_NONE ? ws_tcp_implied_prior(next, cls, dir) : old;
     if (!why && cls == WS_SEG_RST && dir == WS_DIR_RCVD && old == WS_SYN_SENT)
         why = "connection refused";
+    if (!why && cls == WS_SEG_RST && dir == WS_DIR_SENT && old == WS_NONE)
+        why = "nothing listens";
     char cause[96];
     segment_cause(seg, dir, why, cause, sizeof cause);
     set_state(tr, f, side, from, next, ts, cause);

@@ -1,0 +1,26 @@
+# ss -tanoH snapshots of abortive-close: "@ CHECKPOINT SIDE START_US END_US MS LABEL", then what ss printed
+@ 1 client 1795269842953145 1795269842965929 100 SYN on its way to the tap
+SYN-SENT 0      1      192.0.2.1:55118 192.0.2.2:8080 timer:(on,860ms,0)
+@ 1 server 1795269842965929 1795269842971174 100 SYN on its way to the tap
+LISTEN 0      512    192.0.2.2:8080 0.0.0.0:*
+@ 2 client 1795269843131262 1795269843155077 300 SYN delivered, SYN+ACK on its way
+SYN-SENT 0      1      192.0.2.1:55118 192.0.2.2:8080 timer:(on,676ms,0)
+@ 2 server 1795269843155077 1795269843187029 300 SYN delivered, SYN+ACK on its way
+LISTEN   0      512    192.0.2.2:8080   0.0.0.0:*    
+SYN-RECV 0      0      192.0.2.2:8080 192.0.2.1:55118 timer:(on,860ms,0)
+@ 3 client 1795269843331349 1795269843347230 500 SYN+ACK delivered, the handshake's ACK on its way
+ESTAB 0      100    192.0.2.1:55118 192.0.2.2:8080 timer:(on,896ms,0)
+@ 3 server 1795269843347230 1795269843363229 500 SYN+ACK delivered, the handshake's ACK on its way
+LISTEN   0      512    192.0.2.2:8080   0.0.0.0:*    
+SYN-RECV 0      0      192.0.2.2:8080 192.0.2.1:55118 timer:(on,672ms,0)
+@ 4 client 1795269843834675 1795269843849548 1000 established, data exchanged
+ESTAB 0      0      192.0.2.1:55118 192.0.2.2:8080
+@ 4 server 1795269843849548 1795269843855034 1000 established, data exchanged
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:55118
+@ 5 client 1795269844426210 1795269844436714 1600 RST on its way
+@ 5 server 1795269844436714 1795269844452298 1600 RST on its way
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:55118
+@ 6 client 1795269844630760 1795269844647057 1800 RST delivered
+@ 6 server 1795269844647057 1795269844656352 1800 RST delivered
+@ 7 client 1795269845335407 1795269845355198 2500 settled
+@ 7 server 1795269845355198 1795269845463157 2500 settled

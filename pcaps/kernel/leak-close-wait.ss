@@ -1,0 +1,54 @@
+# ss -tanoH snapshots of leak-close-wait: "@ CHECKPOINT SIDE START_US END_US MS LABEL", then what ss printed
+@ 1 client 1795269821987046 1795269821999808 100 SYN on its way to the tap
+SYN-SENT 0      1      192.0.2.1:48030 192.0.2.2:8080 timer:(on,880ms,0)
+@ 1 server 1795269821999808 1795269822019504 100 SYN on its way to the tap
+LISTEN 0      512    192.0.2.2:8080 0.0.0.0:*
+@ 2 client 1795269822184773 1795269822203125 300 SYN delivered, SYN+ACK on its way
+SYN-SENT 0      1      192.0.2.1:48030 192.0.2.2:8080 timer:(on,684ms,0)
+@ 2 server 1795269822203125 1795269822215150 300 SYN delivered, SYN+ACK on its way
+LISTEN   0      512    192.0.2.2:8080   0.0.0.0:*    
+SYN-RECV 0      0      192.0.2.2:8080 192.0.2.1:48030 timer:(on,868ms,0)
+@ 3 client 1795269822381494 1795269822395988 500 SYN+ACK delivered, the handshake's ACK on its way
+ESTAB 0      100    192.0.2.1:48030 192.0.2.2:8080 timer:(on,896ms,0)
+@ 3 server 1795269822395988 1795269822403143 500 SYN+ACK delivered, the handshake's ACK on its way
+LISTEN   0      512    192.0.2.2:8080   0.0.0.0:*    
+SYN-RECV 0      0      192.0.2.2:8080 192.0.2.1:48030 timer:(on,676ms,0)
+@ 4 client 1795269822879292 1795269822884934 1000 established, data exchanged
+FIN-WAIT-1 0      1      192.0.2.1:48030 192.0.2.2:8080 timer:(on,992ms,0)
+@ 4 server 1795269822884934 1795269822900361 1000 established, data exchanged
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:48030
+@ 5 client 1795269822979138 1795269822996011 1100 client FIN on its way
+FIN-WAIT-1 0      1      192.0.2.1:48030 192.0.2.2:8080 timer:(on,884ms,0)
+@ 5 server 1795269822996011 1795269823008620 1100 client FIN on its way
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:48030
+@ 6 client 1795269823176767 1795269823190290 1300 FIN delivered, its ACK on its way
+FIN-WAIT-1 0      1      192.0.2.1:48030 192.0.2.2:8080 timer:(on,692ms,0)
+@ 6 server 1795269823190290 1795269823209218 1300 FIN delivered, its ACK on its way
+CLOSE-WAIT 0      0      192.0.2.2:8080 192.0.2.1:48030
+@ 7 client 1795269823478124 1795269823485543 1600 client FIN_WAIT_2 (orphan), server CLOSE_WAIT
+FIN-WAIT-2 0      0      192.0.2.1:48030 192.0.2.2:8080 timer:(timewait,3.816ms,0)
+@ 7 server 1795269823485543 1795269823500586 1600 client FIN_WAIT_2 (orphan), server CLOSE_WAIT
+CLOSE-WAIT 0      0      192.0.2.2:8080 192.0.2.1:48030
+@ 8 client 1795269824877916 1795269824897284 3000 leak
+FIN-WAIT-2 0      0      192.0.2.1:48030 192.0.2.2:8080 timer:(timewait,2.412ms,0)
+@ 8 server 1795269824897284 1795269824909170 3000 leak
+CLOSE-WAIT 0      0      192.0.2.2:8080 192.0.2.1:48030
+@ 9 client 1795269825880453 1795269825899790 4000 leak, client FIN_WAIT_2 about to expire
+FIN-WAIT-2 0      0      192.0.2.1:48030 192.0.2.2:8080 timer:(timewait,1.404ms,0)
+@ 9 server 1795269825899790 1795269825908019 4000 leak, client FIN_WAIT_2 about to expire
+CLOSE-WAIT 0      0      192.0.2.2:8080 192.0.2.1:48030
+@ 10 client 1795269826883348 1795269826903258 5000 client FIN_WAIT_2 expired (tcp_fin_timeout, no packet)
+FIN-WAIT-2 0      0      192.0.2.1:48030 192.0.2.2:8080 timer:(timewait,404ms,0)
+@ 10 server 1795269826903258 1795269826919582 5000 client FIN_WAIT_2 expired (tcp_fin_timeout, no packet)
+CLOSE-WAIT 0      0      192.0.2.2:8080 192.0.2.1:48030
+@ 11 client 1795269828379050 1795269828389002 6500 server still CLOSE_WAIT
+@ 11 server 1795269828389002 1795269828399754 6500 server still CLOSE_WAIT
+CLOSE-WAIT 0      0      192.0.2.2:8080 192.0.2.1:48030
+@ 12 client 1795269828977510 1795269828994032 7100 server FIN on its way
+@ 12 server 1795269828994032 1795269829015045 7100 server FIN on its way
+LAST-ACK 0      1      192.0.2.2:8080 192.0.2.1:48030 timer:(on,868ms,0)
+@ 13 client 1795269829184888 1795269829199538 7300 server FIN delivered to no socket, RST on its way
+@ 13 server 1795269829199538 1795269829208657 7300 server FIN delivered to no socket, RST on its way
+LAST-ACK 0      1      192.0.2.2:8080 192.0.2.1:48030 timer:(on,672ms,0)
+@ 14 client 1795269829376751 1795269829389198 7500 both closed
+@ 14 server 1795269829389198 1795269829419183 7500 both closed

@@ -1,0 +1,80 @@
+# ss -tanoH snapshots of loss-after-tap: "@ CHECKPOINT SIDE START_US END_US MS LABEL", then what ss printed
+@ 1 client 1795269872687157 1795269872711181 100 SYN on its way to the tap
+SYN-SENT 0      1      192.0.2.1:52272 192.0.2.2:8080 timer:(on,876ms,0)
+@ 1 server 1795269872711181 1795269872735316 100 SYN on its way to the tap
+LISTEN 0      512    192.0.2.2:8080 0.0.0.0:*
+@ 2 client 1795269872895147 1795269872915181 300 SYN delivered, SYN+ACK on its way
+SYN-SENT 0      1      192.0.2.1:52272 192.0.2.2:8080 timer:(on,668ms,0)
+@ 2 server 1795269872915181 1795269872939143 300 SYN delivered, SYN+ACK on its way
+LISTEN   0      512    192.0.2.2:8080   0.0.0.0:*    
+SYN-RECV 0      0      192.0.2.2:8080 192.0.2.1:52272 timer:(on,856ms,0)
+@ 3 client 1795269873074184 1795269873095102 500 SYN+ACK delivered, the handshake's ACK on its way
+ESTAB 0      1000   192.0.2.1:52272 192.0.2.2:8080 timer:(on,936ms,0)
+@ 3 server 1795269873095102 1795269873123117 500 SYN+ACK delivered, the handshake's ACK on its way
+LISTEN   0      512    192.0.2.2:8080   0.0.0.0:*    
+SYN-RECV 0      0      192.0.2.2:8080 192.0.2.1:52272 timer:(on,676ms,0)
+@ 4 client 1795269873574155 1795269873584518 1000 established, data exchanged
+ESTAB 0      1000   192.0.2.1:52272 192.0.2.2:8080 timer:(on,436ms,0)
+@ 4 server 1795269873584518 1795269873602517 1000 established, data exchanged
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:52272
+@ 5 client 1795269874074162 1795269874093884 1500 first data segment retransmitted
+ESTAB 0      1000   192.0.2.1:52272 192.0.2.2:8080 timer:(on,1.188ms,0)
+@ 5 server 1795269874093884 1795269874107233 1500 first data segment retransmitted
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:52272
+@ 6 client 1795269874581163 1795269874598015 2000 data exchanged
+ESTAB 0      0      192.0.2.1:52272 192.0.2.2:8080
+@ 6 server 1795269874598015 1795269874619236 2000 data exchanged
+ESTAB 0      1000   192.0.2.2:8080 192.0.2.1:52272 timer:(on,640ms,0)
+@ 7 client 1795269875079314 1795269875101289 2500 established
+ESTAB 0      0      192.0.2.1:52272 192.0.2.2:8080
+@ 7 server 1795269875101289 1795269875119238 2500 established
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:52272
+@ 8 client 1795269875675949 1795269875703390 3100 client FIN on its way
+FIN-WAIT-1 0      1      192.0.2.1:52272 192.0.2.2:8080 timer:(on,904ms,0)
+@ 8 server 1795269875703390 1795269875725932 3100 client FIN on its way
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:52272
+@ 9 client 1795269875883295 1795269875907316 3300 client FIN lost
+FIN-WAIT-1 0      1      192.0.2.1:52272 192.0.2.2:8080 timer:(on,708ms,0)
+@ 9 server 1795269875907316 1795269875927313 3300 client FIN lost
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:52272
+@ 10 client 1795269876181730 1795269876199238 3600 waiting for the FIN's retransmission
+FIN-WAIT-1 0      1      192.0.2.1:52272 192.0.2.2:8080 timer:(on,412ms,0)
+@ 10 server 1795269876199238 1795269876223353 3600 waiting for the FIN's retransmission
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:52272
+@ 11 client 1795269876591389 1795269876623296 4000 FIN retransmitted?
+FIN-WAIT-1 0      1      192.0.2.1:52272 192.0.2.2:8080 timer:(on,,0)
+@ 11 server 1795269876623296 1795269876645962 4000 FIN retransmitted?
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:52272
+@ 12 client 1795269877080499 1795269877097193 4500 after the FIN's retransmission
+FIN-WAIT-1 0      1      192.0.2.1:52272 192.0.2.2:8080 timer:(on,2.224ms,1)
+@ 12 server 1795269877097193 1795269877107423 4500 after the FIN's retransmission
+CLOSE-WAIT 0      0      192.0.2.2:8080 192.0.2.1:52272
+@ 13 client 1795269877579342 1795269877603221 5000 client FIN_WAIT_2, server CLOSE_WAIT
+FIN-WAIT-2 0      0      192.0.2.1:52272 192.0.2.2:8080 timer:(timewait,59sec,0)
+@ 13 server 1795269877603221 1795269877635077 5000 client FIN_WAIT_2, server CLOSE_WAIT
+CLOSE-WAIT 0      0      192.0.2.2:8080 192.0.2.1:52272
+@ 14 client 1795269878674341 1795269878711294 6100 server FIN on its way
+FIN-WAIT-2 0      0      192.0.2.1:52272 192.0.2.2:8080 timer:(timewait,58sec,0)
+@ 14 server 1795269878711294 1795269878739242 6100 server FIN on its way
+LAST-ACK 0      1      192.0.2.2:8080 192.0.2.1:52272 timer:(on,860ms,0)
+@ 15 client 1795269878879163 1795269878907419 6300 server FIN lost
+FIN-WAIT-2 0      0      192.0.2.1:52272 192.0.2.2:8080 timer:(timewait,58sec,0)
+@ 15 server 1795269878907419 1795269878915152 6300 server FIN lost
+LAST-ACK 0      1      192.0.2.2:8080 192.0.2.1:52272 timer:(on,672ms,0)
+@ 16 client 1795269879180775 1795269879211217 6600 waiting for the FIN's retransmission
+FIN-WAIT-2 0      0      192.0.2.1:52272 192.0.2.2:8080 timer:(timewait,58sec,0)
+@ 16 server 1795269879211217 1795269879227190 6600 waiting for the FIN's retransmission
+LAST-ACK 0      1      192.0.2.2:8080 192.0.2.1:52272 timer:(on,368ms,0)
+@ 17 client 1795269879585039 1795269879615291 7000 server FIN retransmitted?
+FIN-WAIT-2 0      0      192.0.2.1:52272 192.0.2.2:8080 timer:(timewait,57sec,0)
+@ 17 server 1795269879615291 1795269879627203 7000 server FIN retransmitted?
+LAST-ACK 0      1      192.0.2.2:8080 192.0.2.1:52272 timer:(on,1.184ms,0)
+@ 18 client 1795269880086629 1795269880139091 7500 after the FIN's retransmission
+TIME-WAIT 0      0      192.0.2.1:52272 192.0.2.2:8080 timer:(timewait,59sec,0)
+@ 18 server 1795269880139091 1795269880155169 7500 after the FIN's retransmission
+@ 19 client 1795269880587292 1795269880615420 8000 client TIME_WAIT, server closed
+TIME-WAIT 0      0      192.0.2.1:52272 192.0.2.2:8080 timer:(timewait,59sec,0)
+@ 19 server 1795269880615420 1795269880631199 8000 client TIME_WAIT, server closed
+@ 20 client 1795269881580775 1795269881603238 9000 settled
+TIME-WAIT 0      0      192.0.2.1:52272 192.0.2.2:8080 timer:(timewait,58sec,0)
+@ 20 server 1795269881603238 1795269881619184 9000 settled

@@ -1,0 +1,80 @@
+# ss -tanoH snapshots of loss-before-tap: "@ CHECKPOINT SIDE START_US END_US MS LABEL", then what ss printed
+@ 1 client 1795269862264580 1795269862275190 100 SYN on its way to the tap
+SYN-SENT 0      1      192.0.2.1:42382 192.0.2.2:8080 timer:(on,884ms,0)
+@ 1 server 1795269862275190 1795269862291139 100 SYN on its way to the tap
+LISTEN 0      512    192.0.2.2:8080 0.0.0.0:*
+@ 2 client 1795269862464457 1795269862476975 300 SYN delivered, SYN+ACK on its way
+SYN-SENT 0      1      192.0.2.1:42382 192.0.2.2:8080 timer:(on,684ms,0)
+@ 2 server 1795269862476975 1795269862492657 300 SYN delivered, SYN+ACK on its way
+LISTEN   0      512    192.0.2.2:8080   0.0.0.0:*    
+SYN-RECV 0      0      192.0.2.2:8080 192.0.2.1:42382 timer:(on,864ms,0)
+@ 3 client 1795269862655834 1795269862671535 500 SYN+ACK delivered, the handshake's ACK on its way
+ESTAB 0      1000   192.0.2.1:42382 192.0.2.2:8080 timer:(on,896ms,0)
+@ 3 server 1795269862671535 1795269862691120 500 SYN+ACK delivered, the handshake's ACK on its way
+LISTEN   0      512    192.0.2.2:8080   0.0.0.0:*    
+SYN-RECV 0      0      192.0.2.2:8080 192.0.2.1:42382 timer:(on,672ms,0)
+@ 4 client 1795269863156391 1795269863171398 1000 established, data exchanged
+ESTAB 0      1000   192.0.2.1:42382 192.0.2.2:8080 timer:(on,400ms,0)
+@ 4 server 1795269863171398 1795269863183180 1000 established, data exchanged
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:42382
+@ 5 client 1795269863657416 1795269863679089 1500 first data segment retransmitted
+ESTAB 0      1000   192.0.2.1:42382 192.0.2.2:8080 timer:(on,1.136ms,0)
+@ 5 server 1795269863679089 1795269863707170 1500 first data segment retransmitted
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:42382
+@ 6 client 1795269864162289 1795269864186055 2000 data exchanged
+ESTAB 0      0      192.0.2.1:42382 192.0.2.2:8080
+@ 6 server 1795269864186055 1795269864192904 2000 data exchanged
+ESTAB 0      1000   192.0.2.2:8080 192.0.2.1:42382 timer:(on,616ms,0)
+@ 7 client 1795269864661529 1795269864676958 2500 established
+ESTAB 0      0      192.0.2.1:42382 192.0.2.2:8080
+@ 7 server 1795269864676958 1795269864695132 2500 established
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:42382
+@ 8 client 1795269865263036 1795269865281330 3100 client FIN on its way
+FIN-WAIT-1 0      1      192.0.2.1:42382 192.0.2.2:8080 timer:(on,884ms,0)
+@ 8 server 1795269865281330 1795269865307047 3100 client FIN on its way
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:42382
+@ 9 client 1795269865454623 1795269865483212 3300 client FIN lost
+FIN-WAIT-1 0      1      192.0.2.1:42382 192.0.2.2:8080 timer:(on,688ms,0)
+@ 9 server 1795269865483212 1795269865499085 3300 client FIN lost
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:42382
+@ 10 client 1795269865756486 1795269865791073 3600 waiting for the FIN's retransmission
+FIN-WAIT-1 0      1      192.0.2.1:42382 192.0.2.2:8080 timer:(on,388ms,0)
+@ 10 server 1795269865791073 1795269865811065 3600 waiting for the FIN's retransmission
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:42382
+@ 11 client 1795269866157664 1795269866183121 4000 FIN retransmitted?
+FIN-WAIT-1 0      1      192.0.2.1:42382 192.0.2.2:8080 timer:(on,,0)
+@ 11 server 1795269866183121 1795269866207091 4000 FIN retransmitted?
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:42382
+@ 12 client 1795269866659424 1795269866691210 4500 after the FIN's retransmission
+FIN-WAIT-1 0      1      192.0.2.1:42382 192.0.2.2:8080 timer:(on,2.116ms,1)
+@ 12 server 1795269866691210 1795269866711049 4500 after the FIN's retransmission
+CLOSE-WAIT 0      0      192.0.2.2:8080 192.0.2.1:42382
+@ 13 client 1795269867154068 1795269867171217 5000 client FIN_WAIT_2, server CLOSE_WAIT
+FIN-WAIT-2 0      0      192.0.2.1:42382 192.0.2.2:8080 timer:(timewait,59sec,0)
+@ 13 server 1795269867171217 1795269867193176 5000 client FIN_WAIT_2, server CLOSE_WAIT
+CLOSE-WAIT 0      0      192.0.2.2:8080 192.0.2.1:42382
+@ 14 client 1795269868272686 1795269868287148 6100 server FIN on its way
+FIN-WAIT-2 0      0      192.0.2.1:42382 192.0.2.2:8080 timer:(timewait,58sec,0)
+@ 14 server 1795269868287148 1795269868301370 6100 server FIN on its way
+LAST-ACK 0      1      192.0.2.2:8080 192.0.2.1:42382 timer:(on,868ms,0)
+@ 15 client 1795269868456332 1795269868475184 6300 server FIN lost
+FIN-WAIT-2 0      0      192.0.2.1:42382 192.0.2.2:8080 timer:(timewait,58sec,0)
+@ 15 server 1795269868475184 1795269868495139 6300 server FIN lost
+LAST-ACK 0      1      192.0.2.2:8080 192.0.2.1:42382 timer:(on,676ms,0)
+@ 16 client 1795269868754294 1795269868777494 6600 waiting for the FIN's retransmission
+FIN-WAIT-2 0      0      192.0.2.1:42382 192.0.2.2:8080 timer:(timewait,58sec,0)
+@ 16 server 1795269868777494 1795269868795200 6600 waiting for the FIN's retransmission
+LAST-ACK 0      1      192.0.2.2:8080 192.0.2.1:42382 timer:(on,372ms,0)
+@ 17 client 1795269869155804 1795269869179051 7000 server FIN retransmitted?
+FIN-WAIT-2 0      0      192.0.2.1:42382 192.0.2.2:8080 timer:(timewait,57sec,0)
+@ 17 server 1795269869179051 1795269869199171 7000 server FIN retransmitted?
+LAST-ACK 0      1      192.0.2.2:8080 192.0.2.1:42382 timer:(on,,0)
+@ 18 client 1795269869659584 1795269869687336 7500 after the FIN's retransmission
+TIME-WAIT 0      0      192.0.2.1:42382 192.0.2.2:8080 timer:(timewait,59sec,0)
+@ 18 server 1795269869687336 1795269869712276 7500 after the FIN's retransmission
+@ 19 client 1795269870162207 1795269870203052 8000 client TIME_WAIT, server closed
+TIME-WAIT 0      0      192.0.2.1:42382 192.0.2.2:8080 timer:(timewait,59sec,0)
+@ 19 server 1795269870203052 1795269870215200 8000 client TIME_WAIT, server closed
+@ 20 client 1795269871165337 1795269871183187 9000 settled
+TIME-WAIT 0      0      192.0.2.1:42382 192.0.2.2:8080 timer:(timewait,58sec,0)
+@ 20 server 1795269871183187 1795269871211202 9000 settled

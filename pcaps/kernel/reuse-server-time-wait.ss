@@ -1,0 +1,86 @@
+# ss -tanoH snapshots of reuse-server-time-wait: "@ CHECKPOINT SIDE START_US END_US MS LABEL", then what ss printed
+@ 1 client 1795269901804072 1795269901823191 100 SYN on its way to the tap
+SYN-SENT 0      1      192.0.2.1:40000 192.0.2.2:8080 timer:(on,872ms,0)
+@ 1 server 1795269901823191 1795269901843180 100 SYN on its way to the tap
+LISTEN 0      512    192.0.2.2:8080 0.0.0.0:*
+@ 2 client 1795269902007325 1795269902019086 300 SYN delivered, SYN+ACK on its way
+SYN-SENT 0      1      192.0.2.1:40000 192.0.2.2:8080 timer:(on,680ms,0)
+@ 2 server 1795269902019086 1795269902051096 300 SYN delivered, SYN+ACK on its way
+LISTEN   0      512    192.0.2.2:8080   0.0.0.0:*    
+SYN-RECV 0      0      192.0.2.2:8080 192.0.2.1:40000 timer:(on,868ms,0)
+@ 3 client 1795269902197437 1795269902215229 500 SYN+ACK delivered, the handshake's ACK on its way
+ESTAB 0      100    192.0.2.1:40000 192.0.2.2:8080 timer:(on,924ms,0)
+@ 3 server 1795269902215229 1795269902235218 500 SYN+ACK delivered, the handshake's ACK on its way
+LISTEN   0      512    192.0.2.2:8080   0.0.0.0:*    
+SYN-RECV 0      0      192.0.2.2:8080 192.0.2.1:40000 timer:(on,680ms,0)
+@ 4 client 1795269902692893 1795269902707205 1000 established, data exchanged
+ESTAB 0      0      192.0.2.1:40000 192.0.2.2:8080
+@ 4 server 1795269902707205 1795269902719239 1000 established, data exchanged
+LISTEN 0      512    192.0.2.2:8080   0.0.0.0:*    
+ESTAB  0      0      192.0.2.2:8080 192.0.2.1:40000
+@ 5 client 1795269903307508 1795269903315248 1600 server FIN on its way
+ESTAB 0      0      192.0.2.1:40000 192.0.2.2:8080
+@ 5 server 1795269903315248 1795269903329204 1600 server FIN on its way
+LISTEN     0      512    192.0.2.2:8080   0.0.0.0:*    
+FIN-WAIT-1 0      1      192.0.2.2:8080 192.0.2.1:40000 timer:(on,888ms,0)
+@ 6 client 1795269903495279 1795269903511054 1800 server FIN delivered
+CLOSE-WAIT 0      0      192.0.2.1:40000 192.0.2.2:8080
+@ 6 server 1795269903511054 1795269903527049 1800 server FIN delivered
+LISTEN     0      512    192.0.2.2:8080   0.0.0.0:*    
+FIN-WAIT-1 0      1      192.0.2.2:8080 192.0.2.1:40000 timer:(on,692ms,0)
+@ 7 client 1795269903692999 1795269903707288 2000 server FIN_WAIT_2, client CLOSE_WAIT
+CLOSE-WAIT 0      0      192.0.2.1:40000 192.0.2.2:8080
+@ 7 server 1795269903707288 1795269903723291 2000 server FIN_WAIT_2, client CLOSE_WAIT
+LISTEN     0      512    192.0.2.2:8080   0.0.0.0:*    
+FIN-WAIT-2 0      0      192.0.2.2:8080 192.0.2.1:40000 timer:(timewait,59sec,0)
+@ 8 client 1795269904295333 1795269904307174 2600 client FIN on its way
+LAST-ACK 0      1      192.0.2.1:40000 192.0.2.2:8080 timer:(on,912ms,0)
+@ 8 server 1795269904307174 1795269904327195 2600 client FIN on its way
+LISTEN     0      512    192.0.2.2:8080   0.0.0.0:*    
+FIN-WAIT-2 0      0      192.0.2.2:8080 192.0.2.1:40000 timer:(timewait,59sec,0)
+@ 9 client 1795269904501452 1795269904515178 2800 last ACK on its way
+LAST-ACK 0      1      192.0.2.1:40000 192.0.2.2:8080 timer:(on,704ms,0)
+@ 9 server 1795269904515178 1795269904531206 2800 last ACK on its way
+LISTEN    0      512    192.0.2.2:8080   0.0.0.0:*    
+TIME-WAIT 0      0      192.0.2.2:8080 192.0.2.1:40000 timer:(timewait,59sec,0)
+@ 10 client 1795269904703291 1795269904719094 3000 server TIME_WAIT, client closed
+@ 10 server 1795269904719094 1795269904732560 3000 server TIME_WAIT, client closed
+LISTEN    0      512    192.0.2.2:8080   0.0.0.0:*    
+TIME-WAIT 0      0      192.0.2.2:8080 192.0.2.1:40000 timer:(timewait,59sec,0)
+@ 11 client 1795269905195151 1795269905211083 3500 server TIME_WAIT
+@ 11 server 1795269905211083 1795269905228216 3500 server TIME_WAIT
+LISTEN    0      512    192.0.2.2:8080   0.0.0.0:*    
+TIME-WAIT 0      0      192.0.2.2:8080 192.0.2.1:40000 timer:(timewait,59sec,0)
+@ 12 client 1795269905807320 1795269905822330 4100 new SYN on its way
+SYN-SENT 0      1      192.0.2.1:40000 192.0.2.2:8080 timer:(on,880ms,0)
+@ 12 server 1795269905822330 1795269905847060 4100 new SYN on its way
+LISTEN    0      512    192.0.2.2:8080   0.0.0.0:*    
+TIME-WAIT 0      0      192.0.2.2:8080 192.0.2.1:40000 timer:(timewait,58sec,0)
+@ 13 client 1795269905995142 1795269906007164 4300 SYN delivered to the TIME_WAIT, SYN+ACK on its way
+SYN-SENT 0      1      192.0.2.1:40000 192.0.2.2:8080 timer:(on,692ms,0)
+@ 13 server 1795269906007164 1795269906023241 4300 SYN delivered to the TIME_WAIT, SYN+ACK on its way
+LISTEN   0      512    192.0.2.2:8080   0.0.0.0:*    
+SYN-RECV 0      0      192.0.2.2:8080 192.0.2.1:40000 timer:(on,884ms,0)
+@ 14 client 1795269906210225 1795269906223154 4500 SYN+ACK delivered
+ESTAB 0      100    192.0.2.1:40000 192.0.2.2:8080 timer:(on,900ms,0)
+@ 14 server 1795269906223154 1795269906243217 4500 SYN+ACK delivered
+LISTEN   0      512    192.0.2.2:8080   0.0.0.0:*    
+SYN-RECV 0      0      192.0.2.2:8080 192.0.2.1:40000 timer:(on,668ms,0)
+@ 15 client 1795269906695925 1795269906713400 5000 second connection established
+ESTAB 0      0      192.0.2.1:40000 192.0.2.2:8080
+@ 15 server 1795269906713400 1795269906759140 5000 second connection established
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:40000
+@ 16 client 1795269907296286 1795269907311210 5600 client FIN on its way
+FIN-WAIT-1 0      1      192.0.2.1:40000 192.0.2.2:8080 timer:(on,908ms,0)
+@ 16 server 1795269907311210 1795269907335051 5600 client FIN on its way
+ESTAB 0      0      192.0.2.2:8080 192.0.2.1:40000
+@ 17 client 1795269907499291 1795269907515263 5800 FIN delivered
+FIN-WAIT-1 0      1      192.0.2.1:40000 192.0.2.2:8080 timer:(on,708ms,0)
+@ 17 server 1795269907515263 1795269907531110 5800 FIN delivered
+LAST-ACK 0      1      192.0.2.2:8080 192.0.2.1:40000 timer:(on,880ms,0)
+@ 18 client 1795269907795310 1795269907811250 6100 server FIN on its way, or delivered
+TIME-WAIT 0      0      192.0.2.1:40000 192.0.2.2:8080 timer:(timewait,59sec,0)
+@ 18 server 1795269907811250 1795269907827086 6100 server FIN on its way, or delivered
+@ 19 client 1795269908195308 1795269908207206 6500 client TIME_WAIT, server closed
+TIME-WAIT 0      0      192.0.2.1:40000 192.0.2.2:8080 timer:(timewait,59sec,0)
+@ 19 server 1795269908207206 1795269908223110 6500 client TIME_WAIT, server closed
