@@ -119,14 +119,15 @@ static void test_handshake_roles_and_causes(void **state)
     fx_free(fx);
 }
 
-static void test_refused_reports_only_the_client(void **state)
+static void test_refused_closes_client_and_names_the_port_closed(void **state)
 {
     (void)state;
     struct fixture *fx = fx_new(16);
     feed(fx, seg(true, 0, S, CISN, 0, 0));
     feed(fx, seg(false, 1, R | A, 0, CISN + 1, 0));
-    assert_int_equal(fx->rec.n, 2);
-    expect_transition(fx, 1, 40000, WS_SYN_SENT, WS_CLOSED, "RST+ACK from peer (connection refused)");
+    assert_int_equal(fx->rec.n, 3);
+    expect_transition(fx, 1, 80, WS_NONE, WS_CLOSED, "RST+ACK to peer (nothing listens)");
+    expect_transition(fx, 2, 40000, WS_SYN_SENT, WS_CLOSED, "RST+ACK from peer (connection refused)");
     fx_free(fx);
 }
 
@@ -222,10 +223,19 @@ static void test_scan_segments_create_no_flow(void **state)
     feed(fx, seg(true, 2, R | A, 1, 1, 0));        /* backscatter */
     assert_int_equal(fx->tr.flows.count, 0);
     assert_int_equal(fx->tr.stats.segments_no_flow, 3);
-    assert_int_equal(fx->rec.n, 0);
+    /* Each is recorded once, as Zeek logs it, and nothing is kept. */
+    assert_int_equal(fx->rec.n, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(fx->rec.ev[i].type, WS_EV_FLOW);
+        assert_int_equal(fx->rec.ev[i].record->reason, WS_END_STRAY);
+    }
+    assert_string_equal(fx->rec.ev[0].record->history, "F");
+    assert_string_equal(fx->rec.ev[2].record->history, "R");
+    assert_string_equal(fx->rec.ev[2].record->conn_state, "OTH");
     feed(fx, seg(true, 3, S | F, 1, 0, 0));        /* SYN+FIN: an anomaly, still no flow */
-    assert_int_equal(fx->rec.n, 1);
-    assert_string_equal(fx->rec.ev[0].kind, "invalid_flags");
+    assert_int_equal(fx->rec.n, 5);
+    assert_string_equal(fx->rec.ev[3].kind, "invalid_flags");
+    assert_int_equal(fx->rec.ev[4].record->reason, WS_END_STRAY);
     assert_int_equal(fx->tr.flows.count, 0);
     fx_free(fx);
 }
@@ -398,7 +408,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_handshake_roles_and_causes),
-        cmocka_unit_test(test_refused_reports_only_the_client),
+        cmocka_unit_test(test_refused_closes_client_and_names_the_port_closed),
         cmocka_unit_test(test_rst_not_acking_syn_is_anomaly),
         cmocka_unit_test(test_blind_rst_does_not_close),
         cmocka_unit_test(test_time_wait_expires_on_the_clock),

@@ -30,6 +30,8 @@ enum ws_flow_end {
     WS_END_EVICTED,     /* the table was full */
     WS_END_REUSED,      /* a new connection took over the 4-tuple */
     WS_END_CAPTURE,     /* still open when the capture ended */
+    WS_END_STRAY,       /* one segment matching no connection (a lone RST, a scan
+                           probe): recorded, never tracked */
 };
 
 /* One connection, Zeek conn.log style, joinable by community_id. */

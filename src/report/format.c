@@ -168,6 +168,7 @@ const char *ws_flow_end_name(enum ws_flow_end reason)
     case WS_END_EVICTED: return "evicted";
     case WS_END_REUSED: return "reused";
     case WS_END_CAPTURE: return "end";
+    case WS_END_STRAY: return "stray";
     }
     return "unknown";
 }

@@ -148,6 +148,25 @@ static void emit_flow_record(struct ws_tracker *tr, const struct ws_flow *f, enu
     emit(tr, &ev);
 }
 
+/* A segment that opens no flow still gets its one-line record, as Zeek logs a
+ * lone RST as a connection; built on the stack, so it costs no table space. */
+static void record_stray(struct ws_tracker *tr, const struct ws_flow_key *key, int sender,
+                         const struct ws_segment *seg, int64_t ts)
+{
+    struct ws_flow stray;
+    memset(&stray, 0, sizeof stray);
+    stray.key = *key;
+    stray.id = tr->next_flow_id++;
+    stray.first_ts = stray.last_ts = ts;
+    stray.client = (uint8_t)sender;
+    stray.midstream = true;
+    stray.side[sender].packets = 1;
+    stray.side[sender].bytes = seg->payload_len;
+    ws_zeek_init(&stray.zeek, sender);
+    ws_zeek_observe(&stray.zeek, seg, sender);
+    emit_flow_record(tr, &stray, WS_END_STRAY, ts);
+}
+
 /* ---- applying the table ---------------------------------------------- */
 
 static void segment_cause(const struct ws_segment *seg, enum ws_direction dir, const char *why,
@@ -407,6 +426,7 @@ void ws_tracker_segment(struct ws_tracker *tr, const struct ws_segment *seg)
          * is what keeps scans and backscatter out of the table). */
         if (c.cls == WS_SEG_IGNORE || c.cls == WS_SEG_RST) {
             tr->stats.segments_no_flow++;
+            record_stray(tr, &key, sender, seg, ts);
             return;
         }
         f = open_flow(tr, &key, ts);
