@@ -115,6 +115,50 @@ static void l_sll2(struct pkt *p, uint16_t proto)
     p_fill(p, 8, 0x22);
 }
 
+/* MPLS label stack entry (RFC 3032): label, TC 0, bottom-of-stack, TTL 64. */
+static void l_mpls(struct pkt *p, uint32_t label, bool bottom)
+{
+    p_be32(p, (label << 12) | (bottom ? 0x100u : 0u) | 64u);
+}
+
+/* PPPoE session header (RFC 2516) with the PPP protocol; the length field
+ * is not checked by the decoder, so a plausible constant will do. */
+static void l_pppoe(struct pkt *p, uint16_t ppp_proto)
+{
+    p_u8(p, 0x11);         /* version 1, type 1 */
+    p_u8(p, 0x00);         /* code: session data */
+    p_be16(p, 0x0f07);     /* session id */
+    p_be16(p, 0x0042);     /* length */
+    p_be16(p, ppp_proto);
+}
+
+/* 802.1ah I-TAG TCI after TPID 0x88e7, then the customer Ethernet header. */
+static void l_itag(struct pkt *p, uint32_t isid, uint16_t inner_type)
+{
+    p_be32(p, 0x00000000u | (isid & 0xffffffu));
+    l_eth(p, inner_type);
+}
+
+/* FDDI header: frame control, destination, source. */
+static void l_fddi(struct pkt *p, uint8_t fc)
+{
+    static const uint8_t macs[12] = {0xaa, 0, 4, 0, 0x82, 0xa7, 0xaa, 0, 4, 0, 0x83, 0xa7};
+    p_u8(p, fc);
+    p_bytes(p, macs, sizeof macs);
+}
+
+/* 802.2 LLC + SNAP: AA AA 03, OUI, protocol id. */
+static void l_snap(struct pkt *p, uint32_t oui, uint16_t type)
+{
+    p_u8(p, 0xaa);
+    p_u8(p, 0xaa);
+    p_u8(p, 0x03);
+    p_u8(p, (uint8_t)(oui >> 16));
+    p_u8(p, (uint8_t)(oui >> 8));
+    p_u8(p, (uint8_t)oui);
+    p_be16(p, type);
+}
+
 /* IPv4 header; the total length is patched by ip4_end(). */
 static uint32_t ip4_begin(struct pkt *p, uint8_t proto, uint8_t ihl_words, uint16_t frag)
 {
@@ -636,6 +680,458 @@ static void test_not_tcp(void **state)
     assert_int_equal(dec(DLT_RAW, &p, &s), WS_DECODE_NOT_TCP);
 }
 
+/* ---- encapsulations ---------------------------------------------------- */
+
+static void test_mpls(void **state)
+{
+    struct pkt p = {0};
+    struct ws_segment s;
+
+    (void)state;
+    /* One label, IPv4 by its version nibble (mixed-vlan-mpls.pcap). */
+    l_eth(&p, 0x8847);
+    l_mpls(&p, 29, true);
+    v4_tcp(&p, &SYN);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_OK);
+    check_syn(&s);
+    check_v4_addrs(&s);
+
+    /* Inside a VLAN tag (mpls-in-vlan.pcap), two labels, IPv6, multicast. */
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x8100);
+    l_vlan(&p, 0, 0x8848);
+    l_mpls(&p, 16106, false);
+    l_mpls(&p, 17, true);
+    v6_tcp(&p, &DATA);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_OK);
+    check_data(&s);
+    check_v6_addrs(&s);
+    /* Cut inside the second label, and right after the stack. */
+    assert_int_equal(dec_cut(DLT_EN10MB, &p, 14 + 4 + 4 + 3, p.len, &s), WS_DECODE_TRUNCATED);
+    assert_int_equal(dec_cut(DLT_EN10MB, &p, 14 + 4 + 8, p.len, &s), WS_DECODE_TRUNCATED);
+
+    /* Sixteen labels are accepted, seventeen without a bottom are not. */
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x8847);
+    for (uint32_t i = 0; i < 15; i++)
+        l_mpls(&p, 100 + i, false);
+    l_mpls(&p, 200, true);
+    v4_tcp(&p, &DATA);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_OK);
+    check_data(&s);
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x8847);
+    for (uint32_t i = 0; i < 17; i++)
+        l_mpls(&p, 100 + i, false);
+    l_mpls(&p, 200, true);
+    v4_tcp(&p, &DATA);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_BAD_HEADER);
+
+    /* Explicit-null labels fix the version: label 2 (IPv6) over IPv4. */
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x8847);
+    l_mpls(&p, 2, true);
+    v4_tcp(&p, &DATA);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_BAD_HEADER);
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x8847);
+    l_mpls(&p, 0, true);
+    v4_tcp(&p, &DATA);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_OK);
+    check_data(&s);
+
+    /* GAL + associated channel header (first nibble 1): not IP. */
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x8847);
+    l_mpls(&p, 13, true);
+    p_be32(&p, 0x10000022);
+    p_fill(&p, 40, 0);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_NOT_TCP);
+}
+
+/* An Ethernet frame carried over an MPLS pseudowire (RFC 4448). */
+static void test_mpls_ethernet_pseudowire(void **state)
+{
+    struct pkt p = {0};
+    struct ws_segment s;
+
+    (void)state;
+    /* With the control word, the inner frame tagged. */
+    l_eth(&p, 0x8847);
+    l_mpls(&p, 1000, false);
+    l_mpls(&p, 2000, true);
+    p_be32(&p, 0x00000001);            /* control word, sequence 1 */
+    l_eth(&p, 0x8100);
+    l_vlan(&p, 10, 0x86dd);
+    v6_tcp(&p, &SYN);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_OK);
+    check_syn(&s);
+    check_v6_addrs(&s);
+    /* Cut before the inner Ethertype can be seen: no evidence of Ethernet. */
+    assert_int_equal(dec_cut(DLT_EN10MB, &p, 14 + 8 + 4 + 13, p.len, &s), WS_DECODE_NOT_TCP);
+
+    /* Without the control word; the inner destination MAC starts with
+     * nibble 0 (l_eth's is 02:00:...), so the control-word reading is tried
+     * first and must fail on its Ethertype. */
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x8847);
+    l_mpls(&p, 2000, true);
+    l_eth(&p, 0x0800);
+    v4_tcp(&p, &DATA);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_OK);
+    check_data(&s);
+
+    /* Nibble 0 followed by nothing that looks like Ethernet (another
+     * pseudowire type): not TCP. */
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x8847);
+    l_mpls(&p, 2000, true);
+    p_fill(&p, 60, 0x01);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_NOT_TCP);
+}
+
+static void test_pppoe(void **state)
+{
+    struct pkt p = {0};
+    struct ws_segment s;
+    const uint32_t ppp_at = 14 + 4 + 4 + 6;
+
+    (void)state;
+    /* PPPoE over QinQ (pppoe-over-qinq.pcap). */
+    l_eth(&p, 0x8100);
+    l_vlan(&p, 3704, 0x8100);
+    l_vlan(&p, 2474, 0x8864);
+    l_pppoe(&p, 0x0021);
+    v4_tcp(&p, &SYN);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_OK);
+    check_syn(&s);
+    check_v4_addrs(&s);
+    assert_int_equal(dec_cut(DLT_EN10MB, &p, ppp_at - 1, p.len, &s), WS_DECODE_TRUNCATED);
+    assert_int_equal(dec_cut(DLT_EN10MB, &p, ppp_at + 1, p.len, &s), WS_DECODE_TRUNCATED);
+
+    /* IPv6. */
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x8864);
+    l_pppoe(&p, 0x0057);
+    v6_tcp(&p, &DATA);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_OK);
+    check_data(&s);
+    check_v6_addrs(&s);
+
+    /* Protocol-field compression: one byte, 0x21. */
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x8864);
+    l_pppoe(&p, 0x0021);
+    p.len -= 2;
+    p_u8(&p, 0x21);
+    v4_tcp(&p, &DATA);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_OK);
+    check_data(&s);
+
+    /* LCP is not IP; nor is a PPPoE version RFC 2516 does not define. */
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x8864);
+    l_pppoe(&p, 0xc021);
+    p_fill(&p, 20, 0);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_NOT_TCP);
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x8864);
+    l_pppoe(&p, 0x0021);
+    p.b[14] = 0x21;
+    v4_tcp(&p, &DATA);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_NOT_TCP);
+    /* PPP says IPv4, the packet is IPv6. */
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x8864);
+    l_pppoe(&p, 0x0021);
+    v6_tcp(&p, &DATA);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_BAD_HEADER);
+    /* PPPoE discovery (0x8863) carries no IP. */
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x8863);
+    l_pppoe(&p, 0x0101);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_NOT_TCP);
+}
+
+static void test_pbb(void **state)
+{
+    struct pkt p = {0};
+    struct ws_segment s;
+
+    (void)state;
+    /* B-tag, I-TAG, customer Ethernet with a C-tag (pbb.pcap uses 0x8100
+     * for the backbone tag; the standard says 0x88a8). */
+    l_eth(&p, 0x88a8);
+    l_vlan(&p, 4051, 0x88e7);
+    l_itag(&p, 0x1ebb30, 0x8100);
+    l_vlan(&p, 100, 0x0800);
+    v4_tcp(&p, &SYN);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_OK);
+    check_syn(&s);
+    check_v4_addrs(&s);
+    /* Cut in the I-TAG, and in the customer addresses. */
+    assert_int_equal(dec_cut(DLT_EN10MB, &p, 14 + 4 + 3, p.len, &s), WS_DECODE_TRUNCATED);
+    assert_int_equal(dec_cut(DLT_EN10MB, &p, 14 + 4 + 4 + 13, p.len, &s), WS_DECODE_TRUNCATED);
+
+    /* Customer frame carrying ARP. */
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x88e7);
+    l_itag(&p, 7, 0x0806);
+    p_fill(&p, 28, 0);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_NOT_TCP);
+}
+
+static void test_vntag(void **state)
+{
+    struct pkt p = {0};
+    struct ws_segment s;
+
+    (void)state;
+    /* VLAN / VN-Tag / VLAN (vntag_vlan_sandwich_clean.pcap). */
+    l_eth(&p, 0x8100);
+    l_vlan(&p, 250, 0x8926);
+    p_be32(&p, 0x00000033);
+    p_be16(&p, 0x8100);
+    l_vlan(&p, 250, 0x0800);
+    v4_tcp(&p, &SYN);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_OK);
+    check_syn(&s);
+    assert_int_equal(dec_cut(DLT_EN10MB, &p, 14 + 4 + 5, p.len, &s), WS_DECODE_TRUNCATED);
+
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x8926);
+    p_be32(&p, 0x80010002);
+    p_be16(&p, 0x86dd);
+    v6_tcp(&p, &DATA);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_OK);
+    check_data(&s);
+}
+
+static void test_fabricpath(void **state)
+{
+    struct pkt p = {0};
+    struct ws_segment s;
+
+    (void)state;
+    /* Outer hierarchical addresses, 0x8903, FTag/TTL, the original frame
+     * (cisco-fabric-path.pcap). */
+    l_eth(&p, 0x8903);
+    p_be16(&p, 0x0043);                /* FTag 1, TTL 3 */
+    l_eth(&p, 0x0800);
+    v4_tcp(&p, &SYN);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_OK);
+    check_syn(&s);
+    check_v4_addrs(&s);
+    assert_int_equal(dec_cut(DLT_EN10MB, &p, 16 + 13, p.len, &s), WS_DECODE_TRUNCATED);
+    assert_int_equal(dec_cut(DLT_EN10MB, &p, 15, p.len, &s), WS_DECODE_TRUNCATED);
+
+    /* The 802.1ad-tagged variant, IPv6 inside. */
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x88a8);
+    l_vlan(&p, 5, 0x8903);
+    p_be16(&p, 0x0043);
+    l_eth(&p, 0x86dd);
+    v6_tcp(&p, &DATA);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_OK);
+    check_data(&s);
+    check_v6_addrs(&s);
+}
+
+static void test_llc_snap(void **state)
+{
+    struct pkt p = {0};
+    struct ws_segment s;
+    uint32_t ip;
+
+    (void)state;
+    /* 802.3 length field, then LLC/SNAP with an Ethertype. */
+    l_eth(&p, 0);
+    l_snap(&p, 0x000000, 0x0800);
+    v4_tcp(&p, &SYN);
+    p_set_be16(&p, 12, (uint16_t)(p.len - 14));
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_OK);
+    check_syn(&s);
+    check_v4_addrs(&s);
+    assert_int_equal(dec_cut(DLT_EN10MB, &p, 14 + 2, p.len, &s), WS_DECODE_TRUNCATED);
+    assert_int_equal(dec_cut(DLT_EN10MB, &p, 14 + 7, p.len, &s), WS_DECODE_TRUNCATED);
+
+    /* After a VLAN tag, 802.1H bridge-tunnel OUI, IPv6. */
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x8100);
+    l_vlan(&p, 7, 100);
+    l_snap(&p, 0x0000f8, 0x86dd);
+    v6_tcp(&p, &DATA);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_OK);
+    check_data(&s);
+
+    /* A vendor OUI (Cisco CDP), and LLC without SNAP (spanning tree). */
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 60);
+    l_snap(&p, 0x00000c, 0x2000);
+    p_fill(&p, 40, 0);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_NOT_TCP);
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 38);
+    p_u8(&p, 0x42);
+    p_u8(&p, 0x42);
+    p_u8(&p, 0x03);
+    p_fill(&p, 35, 0);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_NOT_TCP);
+
+    /* UDP behind SNAP is still just not TCP. */
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 50);
+    l_snap(&p, 0, 0x0800);
+    ip = ip4_begin(&p, 17, 5, 0);
+    p_fill(&p, 8, 0);
+    ip4_end(&p, ip);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_NOT_TCP);
+}
+
+static void test_fddi(void **state)
+{
+    struct pkt p = {0};
+    struct ws_segment s;
+
+    (void)state;
+    /* Asynchronous LLC frame (llc.pcap: FC 0x50, SNAP, IPv4). */
+    l_fddi(&p, 0x50);
+    l_snap(&p, 0, 0x0800);
+    v4_tcp(&p, &SYN);
+    assert_int_equal(p.len, 13 + 8 + 20 + 40);
+    assert_int_equal(dec(DLT_FDDI, &p, &s), WS_DECODE_OK);
+    check_syn(&s);
+    check_v4_addrs(&s);
+    assert_int_equal(dec_cut(DLT_FDDI, &p, 12, p.len, &s), WS_DECODE_TRUNCATED);
+    assert_int_equal(dec_cut(DLT_FDDI, &p, 13 + 7, p.len, &s), WS_DECODE_TRUNCATED);
+    assert_int_equal(dec_cut(DLT_FDDI, &p, 13 + 8, p.len, &s), WS_DECODE_TRUNCATED);
+
+    /* Synchronous LLC frame with priority bits, IPv6. */
+    memset(&p, 0, sizeof p);
+    l_fddi(&p, 0xd3);
+    l_snap(&p, 0, 0x86dd);
+    v6_tcp(&p, &DATA);
+    assert_int_equal(dec(DLT_FDDI, &p, &s), WS_DECODE_OK);
+    check_data(&s);
+    check_v6_addrs(&s);
+
+    /* SMT (0x41) and MAC (0xc2) frames, and 16-bit-address LLC (0x10). */
+    static const uint8_t not_llc[] = {0x41, 0xc2, 0x10, 0x60};
+    for (size_t i = 0; i < sizeof not_llc; i++) {
+        memset(&p, 0, sizeof p);
+        l_fddi(&p, not_llc[i]);
+        l_snap(&p, 0, 0x0800);
+        v4_tcp(&p, &DATA);
+        assert_int_equal(dec(DLT_FDDI, &p, &s), WS_DECODE_NOT_TCP);
+    }
+
+    /* LLC that is not SNAP, and SNAP naming IPX. */
+    memset(&p, 0, sizeof p);
+    l_fddi(&p, 0x50);
+    p_u8(&p, 0xe0);
+    p_u8(&p, 0xe0);
+    p_u8(&p, 0x03);
+    p_fill(&p, 30, 0xff);
+    assert_int_equal(dec(DLT_FDDI, &p, &s), WS_DECODE_NOT_TCP);
+    memset(&p, 0, sizeof p);
+    l_fddi(&p, 0x50);
+    l_snap(&p, 0, 0x8137);
+    p_fill(&p, 30, 0xff);
+    assert_int_equal(dec(DLT_FDDI, &p, &s), WS_DECODE_NOT_TCP);
+    /* A SNAP protocol id is never a length. */
+    memset(&p, 0, sizeof p);
+    l_fddi(&p, 0x50);
+    l_snap(&p, 0, 46);
+    l_snap(&p, 0, 0x0800);
+    v4_tcp(&p, &DATA);
+    assert_int_equal(dec(DLT_FDDI, &p, &s), WS_DECODE_NOT_TCP);
+}
+
+static void test_cooked_encapsulations(void **state)
+{
+    struct pkt p = {0};
+    struct ws_segment s;
+
+    (void)state;
+    /* libpcap puts a stripped VLAN tag back after the SLL header. */
+    l_sll(&p, 0x8100);
+    l_vlan(&p, 42, 0x0800);
+    v4_tcp(&p, &SYN);
+    assert_int_equal(dec(DLT_LINUX_SLL, &p, &s), WS_DECODE_OK);
+    check_syn(&s);
+
+    memset(&p, 0, sizeof p);
+    l_sll2(&p, 0x8847);
+    l_mpls(&p, 30, true);
+    v6_tcp(&p, &DATA);
+    assert_int_equal(dec(DLT_LINUX_SLL2, &p, &s), WS_DECODE_OK);
+    check_data(&s);
+
+    /* Values below 0x0600 are Linux ETH_P_ numbers there, not lengths. */
+    memset(&p, 0, sizeof p);
+    l_sll(&p, 0x0004);
+    l_snap(&p, 0, 0x0800);
+    v4_tcp(&p, &DATA);
+    assert_int_equal(dec(DLT_LINUX_SLL, &p, &s), WS_DECODE_NOT_TCP);
+}
+
+static void test_encapsulation_limit(void **state)
+{
+    struct pkt p = {0};
+    struct ws_segment s;
+
+    (void)state;
+    /* Eight layers: S-tag, C-tag, I-TAG, C-tag, VN-Tag, C-tag, MPLS stack
+     * (with an Ethernet pseudowire inside), C-tag. */
+    l_eth(&p, 0x88a8);
+    l_vlan(&p, 1, 0x8100);
+    l_vlan(&p, 2, 0x88e7);
+    l_itag(&p, 3, 0x8100);
+    l_vlan(&p, 4, 0x8926);
+    p_be32(&p, 5);
+    p_be16(&p, 0x8100);
+    l_vlan(&p, 6, 0x8847);
+    l_mpls(&p, 16, false);
+    l_mpls(&p, 17, true);
+    p_be32(&p, 0);
+    l_eth(&p, 0x8100);
+    l_vlan(&p, 7, 0x0800);
+    v4_tcp(&p, &SYN);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_OK);
+    check_syn(&s);
+
+    /* A ninth (PPPoE) is too many. */
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x88a8);
+    l_vlan(&p, 1, 0x8100);
+    l_vlan(&p, 2, 0x88e7);
+    l_itag(&p, 3, 0x8100);
+    l_vlan(&p, 4, 0x8926);
+    p_be32(&p, 5);
+    p_be16(&p, 0x8100);
+    l_vlan(&p, 6, 0x8847);
+    l_mpls(&p, 16, false);
+    l_mpls(&p, 17, true);
+    p_be32(&p, 0);
+    l_eth(&p, 0x8100);
+    l_vlan(&p, 7, 0x8864);
+    l_pppoe(&p, 0x0021);
+    v4_tcp(&p, &SYN);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_BAD_HEADER);
+
+    /* Pseudowires nested in pseudowires stop at the limit as well. */
+    memset(&p, 0, sizeof p);
+    l_eth(&p, 0x8847);
+    for (int i = 0; i < 9; i++) {
+        l_mpls(&p, 16, true);
+        p_be32(&p, 0);
+        l_eth(&p, 0x8847);
+    }
+    l_mpls(&p, 16, true);
+    v4_tcp(&p, &DATA);
+    assert_int_equal(dec(DLT_EN10MB, &p, &s), WS_DECODE_BAD_HEADER);
+}
+
 /* ---- IP layers --------------------------------------------------------- */
 
 static void test_ipv4_options(void **state)
@@ -1059,6 +1555,7 @@ static void test_link_types_and_names(void **state)
     assert_int_equal(dec(99999, &p, &s), WS_DECODE_UNSUPPORTED_LINK);
 
     assert_true(ws_decode_link_supported(DLT_EN10MB));
+    assert_true(ws_decode_link_supported(DLT_FDDI));
     assert_true(ws_decode_link_supported(DLT_LINUX_SLL));
     assert_true(ws_decode_link_supported(DLT_LINUX_SLL2));
     assert_true(ws_decode_link_supported(DLT_NULL));
@@ -1071,6 +1568,7 @@ static void test_link_types_and_names(void **state)
     assert_false(ws_decode_link_supported(DLT_IEEE802_11));
     assert_non_null(strstr(ws_decode_supported_links(), "EN10MB"));
     assert_non_null(strstr(ws_decode_supported_links(), "LINUX_SLL2"));
+    assert_non_null(strstr(ws_decode_supported_links(), "FDDI"));
 
     assert_string_equal(ws_decode_result_name(WS_DECODE_OK), "ok");
     assert_string_equal(ws_decode_result_name(WS_DECODE_NOT_TCP), "not_tcp");
@@ -1106,15 +1604,62 @@ static void wrap_for_link(struct pkt *out, int dlt, const struct pkt *ip)
 {
     bool v6 = (ip->b[0] >> 4) == 6;
 
+    uint16_t type = v6 ? 0x86dd : 0x0800;
+
     memset(out, 0, sizeof *out);
     if (dlt == DLT_EN10MB) {
-        l_eth(out, 0x88a8);
-        l_vlan(out, 1, 0x8100);
-        l_vlan(out, 2, v6 ? 0x86dd : 0x0800);
+        /* A random one of the encapsulations, so mutations land in them. */
+        switch (rng_below(8)) {
+        case 0:
+            l_eth(out, 0x88a8);
+            l_vlan(out, 1, 0x8100);
+            l_vlan(out, 2, type);
+            break;
+        case 1:
+            l_eth(out, 0x8100);
+            l_vlan(out, 1, 0x8847);
+            l_mpls(out, 16, false);
+            l_mpls(out, 17, true);
+            break;
+        case 2:
+            l_eth(out, 0x8847);
+            l_mpls(out, 18, true);
+            p_be32(out, 0);
+            l_eth(out, 0x8100);
+            l_vlan(out, 3, type);
+            break;
+        case 3:
+            l_eth(out, 0x8100);
+            l_vlan(out, 1, 0x8864);
+            l_pppoe(out, v6 ? 0x0057 : 0x0021);
+            break;
+        case 4:
+            l_eth(out, 0x88a8);
+            l_vlan(out, 1, 0x88e7);
+            l_itag(out, 5, 0x8926);
+            p_be32(out, 6);
+            p_be16(out, type);
+            break;
+        case 5:
+            l_eth(out, 0x8903);
+            p_be16(out, 0x0043);
+            l_eth(out, type);
+            break;
+        case 6:
+            l_eth(out, 60);
+            l_snap(out, 0, type);
+            break;
+        default:
+            l_eth(out, type);
+            break;
+        }
+    } else if (dlt == DLT_FDDI) {
+        l_fddi(out, 0x50);
+        l_snap(out, 0, type);
     } else if (dlt == DLT_LINUX_SLL) {
-        l_sll(out, v6 ? 0x86dd : 0x0800);
+        l_sll(out, type);
     } else if (dlt == DLT_LINUX_SLL2) {
-        l_sll2(out, v6 ? 0x86dd : 0x0800);
+        l_sll2(out, type);
     } else if (dlt == DLT_NULL) {
         p_le32(out, v6 ? 30 : 2);
     } else if (dlt == DLT_LOOP) {
@@ -1123,12 +1668,14 @@ static void wrap_for_link(struct pkt *out, int dlt, const struct pkt *ip)
     p_bytes(out, ip->b, ip->len);
 }
 
-/* "Interesting" byte values: protocol numbers, version nibbles, lengths. */
+/* "Interesting" byte values: protocol numbers, version nibbles, lengths,
+ * pieces of the encapsulation Ethertypes, SNAP and PPP values. */
 static uint8_t mutation_byte(void)
 {
     static const uint8_t special[] = {0x00, 0xff, 0x45, 0x4f, 0x60, 0x06, 0x2c, 0x3c,
                                       0x00, 0x33, 0x81, 0x88, 0x08, 0x86, 0xdd, 0xf0,
-                                      0x01, 0x02, 0x03, 0x04, 0x0a, 0x50};
+                                      0x01, 0x02, 0x03, 0x04, 0x0a, 0x50,
+                                      0x47, 0x64, 0xe7, 0x89, 0x26, 0xaa, 0x21, 0x57};
     if (rng_below(2))
         return special[rng_below(sizeof special)];
     return (uint8_t)rng();
@@ -1150,14 +1697,14 @@ static void check_invariants(enum ws_decode_result r, const struct ws_segment *s
 
 static void test_robustness_random(void **state)
 {
-    static const int dlts[] = {DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_NULL, DLT_LOOP,
-                               DLT_RAW, DLT_IPV4, DLT_IPV6, 12, 14, 101};
+    static const int dlts[] = {DLT_EN10MB, DLT_EN10MB, DLT_FDDI, DLT_LINUX_SLL, DLT_LINUX_SLL2,
+                               DLT_NULL, DLT_LOOP, DLT_RAW, DLT_IPV4, DLT_IPV6, 12, 14, 101};
     const size_t ndlts = sizeof dlts / sizeof dlts[0];
     struct pkt ips[3] = {{{0}, 0}};
     struct pkt tmpl;
     struct ws_segment s;
     uint32_t ip, counts[WS_DECODE_RESULT_COUNT] = {0};
-    const uint32_t iterations = 400000;
+    const uint32_t iterations = 480000;
 
     (void)state;
     /* Seeds for mutation: IPv4 with options, IPv6 with a long chain, IPv6
@@ -1236,6 +1783,16 @@ int main(void)
         cmocka_unit_test(test_loop),
         cmocka_unit_test(test_raw),
         cmocka_unit_test(test_not_tcp),
+        cmocka_unit_test(test_mpls),
+        cmocka_unit_test(test_mpls_ethernet_pseudowire),
+        cmocka_unit_test(test_pppoe),
+        cmocka_unit_test(test_pbb),
+        cmocka_unit_test(test_vntag),
+        cmocka_unit_test(test_fabricpath),
+        cmocka_unit_test(test_llc_snap),
+        cmocka_unit_test(test_fddi),
+        cmocka_unit_test(test_cooked_encapsulations),
+        cmocka_unit_test(test_encapsulation_limit),
         cmocka_unit_test(test_ipv4_options),
         cmocka_unit_test(test_ipv4_bad_headers),
         cmocka_unit_test(test_ipv4_fragments),

@@ -5,6 +5,7 @@
 #define WIRESTATE_EVENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "wirestate/segment.h"
@@ -51,6 +52,23 @@ struct ws_flow_record {
 
 enum ws_role { WS_ROLE_CLIENT, WS_ROLE_SERVER };
 
+/* What caused a transition.  Kept as data, formatted only by a reporter that
+ * prints it (ws_event_cause_text), so tracking with no output costs nothing. */
+enum ws_cause_kind {
+    WS_CAUSE_TEXT = 0,   /* the event's text says it (anomaly details, tests) */
+    WS_CAUSE_SEGMENT,    /* "<FLAGS> to|from peer[ (<note>)]" */
+    WS_CAUSE_TIMER,      /* "<note> (<seconds>s)" */
+    WS_CAUSE_NOTE,       /* "<note>" */
+};
+
+struct ws_cause {
+    enum ws_cause_kind kind;
+    uint16_t flags;               /* the segment's TCP flags */
+    enum ws_direction dir;        /* the endpoint sent (to peer) or received it */
+    const char *note;             /* static text, or NULL */
+    int64_t seconds;              /* timers */
+};
+
 struct ws_event {
     enum ws_event_type type;
     int64_t ts_us;
@@ -64,9 +82,13 @@ struct ws_event {
                                      expired: from = endpoint's, to = peer's state */
     int64_t seconds;              /* half_closed: time spent in the state */
     const char *kind;             /* anomaly kind; expired: "idle" or "evicted" */
-    char text[96];                /* transition cause, or anomaly detail */
+    struct ws_cause cause;        /* transitions */
+    char text[96];                /* anomaly detail; a transition cause when cause.kind is TEXT */
     const struct ws_flow_record *record;   /* WS_EV_FLOW only */
 };
+
+/* The cause of a transition as people read it: "FIN+ACK from peer". */
+const char *ws_event_cause_text(const struct ws_event *ev, char *buf, size_t len);
 
 const char *ws_flow_end_name(enum ws_flow_end reason);
 

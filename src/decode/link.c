@@ -1,4 +1,4 @@
-/* link.c - link layers (Ethernet/VLAN, Linux cooked v1/v2, BSD loopback, raw IP) down to IP, plus result and link names. */
+/* link.c - link layers (Ethernet, FDDI, Linux cooked v1/v2, BSD loopback, raw IP) down to IP, plus result and link names. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
@@ -6,6 +6,7 @@
 #include <pcap/dlt.h>
 
 #include "bytes.h"
+#include "encap.h"
 #include "wirestate/decode.h"
 
 /* Older libpcap headers lack the newer link types; the values are fixed by
@@ -27,20 +28,26 @@
 #define WS_DLT_RAW_OPENBSD 14
 #define WS_LINKTYPE_RAW 101
 
-#define ETH_HDR_LEN 14u
-#define ETH_TYPE_OFF 12u
-#define VLAN_TAG_LEN 4u       /* TCI (2) + inner ethertype (2) */
-#define ETH_MAX_TAGS 8u       /* QinQ uses 2; more than 8 is garbage, not a network */
-#define ETH_MIN_ETHERTYPE 0x0600u   /* below: an IEEE 802.3 length field */
 #define SLL_HDR_LEN 16u
 #define SLL_PROTO_OFF 14u
 #define SLL2_HDR_LEN 20u
 #define SLL2_PROTO_OFF 0u
 #define LOOPBACK_HDR_LEN 4u
 
+/* FDDI MAC frame (ANSI X3.139, ISO 9314-2): frame control (1),
+ * destination (6), source (6); DLT_FDDI always has 48-bit addresses.  FC
+ * is CLFFZZZZ: class, address length, format, control.  FF = 01 is an LLC
+ * frame, in either class (asynchronous 0x5z, synchronous 0xDz); SMT and
+ * MAC frames and tokens carry no IP.  (Captures written on ULTRIX or
+ * Digital UNIX put 3 pad bytes before FC; those are not recognised.) */
+#define FDDI_HDR_LEN 13u
+#define FDDI_FC_LFF_MASK 0x70u
+#define FDDI_FC_LLC 0x50u
+
 enum link_kind {
     LINK_NONE,
     LINK_ETHERNET,
+    LINK_FDDI,
     LINK_SLL,
     LINK_SLL2,
     LINK_NULL,
@@ -48,20 +55,6 @@ enum link_kind {
     LINK_RAW,
     LINK_IPV4,
     LINK_IPV6
-};
-
-/* What the link layer says is inside it. */
-enum link_payload {
-    PAYLOAD_OTHER,      /* not IP: NOT_TCP */
-    PAYLOAD_IPV4,       /* must start with version nibble 4 */
-    PAYLOAD_IPV6,       /* must start with version nibble 6 */
-    PAYLOAD_ANY_IP      /* raw IP: the version nibble decides */
-};
-
-/* Result of parsing a link header: how long it was and what follows. */
-struct link_info {
-    uint32_t hdr_len;
-    enum link_payload payload;
 };
 
 static const char *const result_names[] = {
@@ -97,6 +90,8 @@ static enum link_kind link_kind_of(int dlt)
 {
     if (dlt == DLT_EN10MB)
         return LINK_ETHERNET;
+    if (dlt == DLT_FDDI)
+        return LINK_FDDI;
     if (dlt == DLT_LINUX_SLL)
         return LINK_SLL;
     if (dlt == DLT_LINUX_SLL2)
@@ -114,79 +109,61 @@ static enum link_kind link_kind_of(int dlt)
     return LINK_NONE;
 }
 
-static enum link_payload payload_of_ethertype(uint16_t type)
-{
-    if (type == 0x0800)
-        return PAYLOAD_IPV4;
-    if (type == 0x86dd)
-        return PAYLOAD_IPV6;
-    return PAYLOAD_OTHER;
-}
-
 /* Address-family values that BSD loopback headers use for IPv6 differ per
  * OS: 10 Linux, 24 NetBSD/OpenBSD, 28 FreeBSD, 30 macOS.  AF_INET is 2
  * everywhere. */
-static enum link_payload payload_of_af(uint32_t af)
+static enum ws_payload payload_of_af(uint32_t af)
 {
     switch (af) {
     case 2:
-        return PAYLOAD_IPV4;
+        return WS_PAYLOAD_IPV4;
     case 10:
     case 24:
     case 28:
     case 30:
-        return PAYLOAD_IPV6;
+        return WS_PAYLOAD_IPV6;
     default:
-        return PAYLOAD_OTHER;
+        return WS_PAYLOAD_OTHER;
     }
 }
 
-/* 802.1Q (0x8100), 802.1ad (0x88a8) and the pre-standard QinQ 0x9100. */
-static bool is_vlan_tpid(uint16_t type)
+/* FDDI: frame control and addresses, then IEEE 802.2 LLC (RFC 1390: IP
+ * over FDDI always uses LLC/SNAP). */
+static enum ws_decode_result link_fddi(const uint8_t *data, uint32_t caplen,
+                                       struct ws_link_info *li)
 {
-    return type == 0x8100 || type == 0x88a8 || type == 0x9100;
-}
+    uint8_t fc;
 
-static enum ws_decode_result link_ethernet(const uint8_t *data, uint32_t caplen,
-                                           struct link_info *li)
-{
-    uint16_t type;
-    uint32_t off = ETH_HDR_LEN;
-    uint32_t tags;
-
-    if (!ws_span_ok(caplen, 0, ETH_HDR_LEN) || !ws_rd_be16(data, caplen, ETH_TYPE_OFF, &type))
+    if (!ws_span_ok(caplen, 0, FDDI_HDR_LEN) || !ws_rd_u8(data, caplen, 0, &fc))
         return WS_DECODE_TRUNCATED;
-    for (tags = 0; is_vlan_tpid(type); tags++) {
-        if (tags == ETH_MAX_TAGS)
-            return WS_DECODE_BAD_HEADER;
-        /* The tag's TCI sits at off; the next ethertype (or TPID) after it. */
-        if (!ws_rd_be16(data, caplen, off + 2, &type))
-            return WS_DECODE_TRUNCATED;
-        off += VLAN_TAG_LEN;
+    if ((fc & FDDI_FC_LFF_MASK) != FDDI_FC_LLC) {
+        li->payload = WS_PAYLOAD_OTHER;
+        li->hdr_len = FDDI_HDR_LEN;
+        return WS_DECODE_OK;
     }
-    /* Values below 0x0600 are 802.3 lengths (LLC/SNAP follows): not decoded. */
-    li->payload = type < ETH_MIN_ETHERTYPE ? PAYLOAD_OTHER : payload_of_ethertype(type);
-    li->hdr_len = off;
-    return WS_DECODE_OK;
+    return ws_decode_llc(data, caplen, FDDI_HDR_LEN, li);
 }
 
-/* Linux cooked headers: a fixed-size header with a big-endian ethertype. */
+/* Linux cooked headers: a fixed-size header with a big-endian protocol,
+ * which for the values from 0x0600 up is the frame's Ethertype (VLAN tags
+ * and MPLS included, see encap.c).  Below that it is a Linux ETH_P_
+ * pseudo-type (raw 802.2 or 802.3 frames, CAN, ...) or a netlink family,
+ * none of which is decoded. */
 static enum ws_decode_result link_cooked(const uint8_t *data, uint32_t caplen, uint32_t hdr_len,
-                                         uint32_t proto_off, struct link_info *li)
+                                         uint32_t proto_off, struct ws_link_info *li)
 {
     uint16_t proto;
 
     if (!ws_span_ok(caplen, 0, hdr_len) || !ws_rd_be16(data, caplen, proto_off, &proto))
         return WS_DECODE_TRUNCATED;
-    li->payload = payload_of_ethertype(proto);
-    li->hdr_len = hdr_len;
-    return WS_DECODE_OK;
+    return ws_decode_ethertype(data, caplen, hdr_len, proto, li);
 }
 
 /* DLT_NULL: a 4-byte address family in the byte order of the host that wrote
  * the file.  Real values are tiny, so if the big-endian reading has anything
  * in its upper half, the writer was little-endian. */
-static enum ws_decode_result link_null(const uint8_t *data, uint32_t caplen, struct link_info *li)
+static enum ws_decode_result link_null(const uint8_t *data, uint32_t caplen,
+                                       struct ws_link_info *li)
 {
     uint32_t af;
 
@@ -200,7 +177,8 @@ static enum ws_decode_result link_null(const uint8_t *data, uint32_t caplen, str
 }
 
 /* DLT_LOOP: as DLT_NULL but always network byte order (OpenBSD). */
-static enum ws_decode_result link_loop(const uint8_t *data, uint32_t caplen, struct link_info *li)
+static enum ws_decode_result link_loop(const uint8_t *data, uint32_t caplen,
+                                       struct ws_link_info *li)
 {
     uint32_t af;
 
@@ -214,7 +192,7 @@ static enum ws_decode_result link_loop(const uint8_t *data, uint32_t caplen, str
 /* Headerless link types.  DLT_IPV4/DLT_IPV6 promise one version; a packet
  * of the other version there is treated like an Ethernet frame whose
  * ethertype disagrees with its IP header: BAD_HEADER. */
-static enum ws_decode_result link_headerless(enum link_payload payload, struct link_info *li)
+static enum ws_decode_result link_headerless(enum ws_payload payload, struct ws_link_info *li)
 {
     li->payload = payload;
     li->hdr_len = 0;
@@ -222,11 +200,13 @@ static enum ws_decode_result link_headerless(enum link_payload payload, struct l
 }
 
 static enum ws_decode_result link_parse(enum link_kind kind, const uint8_t *data,
-                                        uint32_t caplen, struct link_info *li)
+                                        uint32_t caplen, struct ws_link_info *li)
 {
     switch (kind) {
     case LINK_ETHERNET:
-        return link_ethernet(data, caplen, li);
+        return ws_decode_ethernet(data, caplen, li);
+    case LINK_FDDI:
+        return link_fddi(data, caplen, li);
     case LINK_SLL:
         return link_cooked(data, caplen, SLL_HDR_LEN, SLL_PROTO_OFF, li);
     case LINK_SLL2:
@@ -236,11 +216,11 @@ static enum ws_decode_result link_parse(enum link_kind kind, const uint8_t *data
     case LINK_LOOP:
         return link_loop(data, caplen, li);
     case LINK_RAW:
-        return link_headerless(PAYLOAD_ANY_IP, li);
+        return link_headerless(WS_PAYLOAD_ANY_IP, li);
     case LINK_IPV4:
-        return link_headerless(PAYLOAD_IPV4, li);
+        return link_headerless(WS_PAYLOAD_IPV4, li);
     case LINK_IPV6:
-        return link_headerless(PAYLOAD_IPV6, li);
+        return link_headerless(WS_PAYLOAD_IPV6, li);
     case LINK_NONE:
         break;
     }
@@ -249,16 +229,16 @@ static enum ws_decode_result link_parse(enum link_kind kind, const uint8_t *data
 
 /* When the link layer named an IP version, the packet has to agree with it:
  * a mismatch is a broken header, not a reason to guess. */
-static enum ws_decode_result check_ip_version(enum link_payload payload, const uint8_t *ip,
+static enum ws_decode_result check_ip_version(enum ws_payload payload, const uint8_t *ip,
                                               uint32_t ip_caplen)
 {
     uint8_t first;
 
-    if (payload == PAYLOAD_ANY_IP)
+    if (payload == WS_PAYLOAD_ANY_IP)
         return WS_DECODE_OK;    /* ws_decode_ip() judges the nibble itself */
     if (!ws_rd_u8(ip, ip_caplen, 0, &first))
         return WS_DECODE_TRUNCATED;
-    if ((first >> 4) != (payload == PAYLOAD_IPV4 ? 4u : 6u))
+    if ((first >> 4) != (payload == WS_PAYLOAD_IPV4 ? 4u : 6u))
         return WS_DECODE_BAD_HEADER;
     return WS_DECODE_OK;
 }
@@ -268,7 +248,7 @@ enum ws_decode_result ws_decode_frame(int dlt, const uint8_t *data, uint32_t cap
                                       struct ws_segment *seg)
 {
     enum link_kind kind = link_kind_of(dlt);
-    struct link_info li;
+    struct ws_link_info li;
     enum ws_decode_result r;
     const uint8_t *ip;
     uint32_t ip_caplen;
@@ -286,7 +266,7 @@ enum ws_decode_result ws_decode_frame(int dlt, const uint8_t *data, uint32_t cap
     r = link_parse(kind, data, caplen, &li);
     if (r != WS_DECODE_OK)
         return r;
-    if (li.payload == PAYLOAD_OTHER)
+    if (li.payload == WS_PAYLOAD_OTHER)
         return WS_DECODE_NOT_TCP;
     if (!ws_tail(data, caplen, li.hdr_len, &ip, &ip_caplen))
         return WS_DECODE_TRUNCATED;
@@ -305,7 +285,7 @@ int ws_decode_link_supported(int dlt)
 const char *ws_decode_supported_links(void)
 {
     /* libpcap's names (pcap_datalink_val_to_name), as users see them in tcpdump. */
-    return "EN10MB, LINUX_SLL, LINUX_SLL2, NULL, LOOP, RAW, IPV4, IPV6";
+    return "EN10MB, FDDI, LINUX_SLL, LINUX_SLL2, NULL, LOOP, RAW, IPV4, IPV6";
 }
 
 const char *ws_decode_result_name(enum ws_decode_result r)

@@ -1,6 +1,8 @@
 /* format.c - addresses, times and JSON strings, shared by every reporter. */
 #include "report_internal.h"
 
+#include "line.h"
+
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <string.h>
@@ -171,4 +173,13 @@ const char *ws_flow_end_name(enum ws_flow_end reason)
     case WS_END_STRAY: return "stray";
     }
     return "unknown";
+}
+
+const char *ws_event_cause_text(const struct ws_event *ev, char *buf, size_t len)
+{
+    struct ws_line l;
+    ws_line_reset(&l);
+    ws_line_cause(&l, ev);
+    snprintf(buf, len, "%.*s", (int)l.len, l.buf);
+    return buf;
 }

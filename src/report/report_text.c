@@ -24,10 +24,12 @@ void ws_report_text_event(struct ws_reporter *r, const struct ws_event *ev)
     FILE *out = r->out;
 
     switch (ev->type) {
-    case WS_EV_TRANSITION:
+    case WS_EV_TRANSITION: {
+        char cause[128];
         fprintf(out, "%s%s %s %s -> %s  %s", when, ep, role, ws_tcp_state_name(ev->from, r->names),
-                ws_tcp_state_name(ev->to, r->names), ev->text);
+                ws_tcp_state_name(ev->to, r->names), ws_event_cause_text(ev, cause, sizeof cause));
         break;
+    }
     case WS_EV_HALF_CLOSED:
         fprintf(out, "%s%s %s half_closed %s for %llds", when, ep, role,
                 ws_tcp_state_name(ev->to, r->names), (long long)ev->seconds);

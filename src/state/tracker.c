@@ -70,18 +70,23 @@ static void emit(struct ws_tracker *tr, const struct ws_event *ev)
         tr->sink.emit(tr->sink.ctx, ev);
 }
 
+static struct ws_cause note_cause(const char *note)
+{
+    return (struct ws_cause){ .kind = WS_CAUSE_NOTE, .note = note };
+}
+
 static void set_state(struct ws_tracker *tr, struct ws_flow *f, int side, enum ws_tcp_state from,
-                      enum ws_tcp_state to, int64_t ts, const char *cause)
+                      enum ws_tcp_state to, int64_t ts, struct ws_cause cause)
 {
     struct ws_side *s = &f->side[side];
     s->state = (uint8_t)to;
     s->state_since = ts;
     s->half_closed_reported = 0;
     tr->stats.transitions++;
-
-    struct ws_event ev = { .type = WS_EV_TRANSITION, .ts_us = ts, .from = from, .to = to };
+    if (!tr->sink.emit)
+        return;   /* counted, not described: nobody prints it */
+    struct ws_event ev = { .type = WS_EV_TRANSITION, .ts_us = ts, .from = from, .to = to, .cause = cause };
     describe_side(f, side, &ev);
-    snprintf(ev.text, sizeof ev.text, "%s", cause);
     emit(tr, &ev);
 }
 
@@ -122,6 +127,9 @@ static void side_endpoint(const struct ws_flow *f, int side, struct ws_endpoint 
 static void emit_flow_record(struct ws_tracker *tr, const struct ws_flow *f, enum ws_flow_end reason,
                              int64_t ts)
 {
+    tr->stats.flow_records++;
+    if (!tr->sink.emit)
+        return;
     int o = f->zeek.orig_side, r = !o;
     struct ws_flow_record rec = {
         .flow_id = f->id,
@@ -141,7 +149,6 @@ static void emit_flow_record(struct ws_tracker *tr, const struct ws_flow *f, enu
     rec.conn_state = ws_zeek_conn_state(&f->zeek, rec.orig_bytes, rec.resp_bytes);
     snprintf(rec.history, sizeof rec.history, "%s", f->zeek.history);
     ws_community_id(&f->key, 0, rec.community_id, sizeof rec.community_id);
-    tr->stats.flow_records++;
 
     struct ws_event ev = { .type = WS_EV_FLOW, .ts_us = ts, .record = &rec };
     describe_side(f, o, &ev);
@@ -153,6 +160,10 @@ static void emit_flow_record(struct ws_tracker *tr, const struct ws_flow *f, enu
 static void record_stray(struct ws_tracker *tr, const struct ws_flow_key *key, int sender,
                          const struct ws_segment *seg, int64_t ts)
 {
+    if (!tr->sink.emit) {
+        tr->stats.flow_records++;
+        return;
+    }
     struct ws_flow stray;
     memset(&stray, 0, sizeof stray);
     stray.key = *key;
@@ -169,14 +180,6 @@ static void record_stray(struct ws_tracker *tr, const struct ws_flow_key *key, i
 
 /* ---- applying the table ---------------------------------------------- */
 
-static void segment_cause(const struct ws_segment *seg, enum ws_direction dir, const char *why,
-                          char *buf, size_t len)
-{
-    char flags[24];
-    snprintf(buf, len, "%s %s peer%s%s%s", ws_flags_text(seg->flags, flags, sizeof flags),
-             dir == WS_DIR_SENT ? "to" : "from", why ? " (" : "", why ? why : "", why ? ")" : "");
-}
-
 static void apply(struct ws_tracker *tr, struct ws_flow *f, int side, enum ws_seg_class cls,
                   enum ws_direction dir, const struct ws_segment *seg, int64_t ts, const char *why)
 {
@@ -189,8 +192,7 @@ static void apply(struct ws_tracker *tr, struct ws_flow *f, int side, enum ws_se
         why = "connection refused";
     if (!why && cls == WS_SEG_RST && dir == WS_DIR_SENT && old == WS_NONE)
         why = "nothing listens";
-    char cause[96];
-    segment_cause(seg, dir, why, cause, sizeof cause);
+    struct ws_cause cause = { .kind = WS_CAUSE_SEGMENT, .flags = seg->flags, .dir = dir, .note = why };
     set_state(tr, f, side, from, next, ts, cause);
 }
 
@@ -336,9 +338,9 @@ static void restart_connection(struct ws_tracker *tr, struct ws_flow *f, int sen
         struct ws_side *s = &f->side[order[i]];
         enum ws_tcp_state st = (enum ws_tcp_state)s->state;
         if (st == WS_TIME_WAIT)
-            set_state(tr, f, order[i], st, WS_CLOSED, ts, "new connection reuses the 4-tuple");
+            set_state(tr, f, order[i], st, WS_CLOSED, ts, note_cause("new connection reuses the 4-tuple"));
         else if (st == WS_SYN_SENT)
-            set_state(tr, f, order[i], st, WS_CLOSED, ts, "abandoned: new SYN with another ISN");
+            set_state(tr, f, order[i], st, WS_CLOSED, ts, note_cause("abandoned: new SYN with another ISN"));
     }
     emit_flow_record(tr, f, WS_END_REUSED, ts);
     ws_timers_cancel(&tr->timers, &f->timer);
@@ -385,9 +387,9 @@ static void run_machine(struct ws_tracker *tr, struct ws_flow *f, int sender, en
 
     if (cls == WS_SEG_SYNACK && synack_says_ack_lost(f, sender, s_old, seg)) {
         set_state(tr, f, sender, s_old, WS_SYN_RECEIVED, ts,
-                  "SYN+ACK retransmitted: the handshake's ACK was lost");
+                  note_cause("SYN+ACK retransmitted: the handshake's ACK was lost"));
     } else if (cls == WS_SEG_SYN && syn_says_synack_lost(f, sender, s_old, seg)) {
-        set_state(tr, f, sender, s_old, WS_SYN_SENT, ts, "SYN retransmitted: the SYN+ACK was lost");
+        set_state(tr, f, sender, s_old, WS_SYN_SENT, ts, note_cause("SYN retransmitted: the SYN+ACK was lost"));
     } else {
         apply(tr, f, sender, cls, WS_DIR_SENT, seg, ts, NULL);
         if (cls == WS_SEG_SYN && peer_syn_pending(f, sender))
@@ -455,18 +457,18 @@ static void fire(struct ws_tracker *tr, struct ws_flow *f, const struct ws_due *
 {
     struct ws_side *s = &f->side[due->side];
     enum ws_tcp_state st = (enum ws_tcp_state)s->state;
-    char cause[96];
     switch (due->kind) {
     case WS_DUE_TIME_WAIT:
-        snprintf(cause, sizeof cause, "2MSL timer expired (%llds)",
-                 (long long)(2 * tr->cfg.msl_us / WS_USEC_PER_SEC));
-        set_state(tr, f, due->side, st, WS_CLOSED, due->at, cause);
+        set_state(tr, f, due->side, st, WS_CLOSED, due->at,
+                  (struct ws_cause){ .kind = WS_CAUSE_TIMER, .note = "2MSL timer expired",
+                                     .seconds = 2 * tr->cfg.msl_us / WS_USEC_PER_SEC });
         break;
     case WS_DUE_SYN_TIMEOUT:
-        snprintf(cause, sizeof cause, "%s: no answer for %llds",
-                 st == WS_SYN_SENT ? "connect gave up" : "handshake gave up",
-                 (long long)(tr->cfg.syn_timeout_us / WS_USEC_PER_SEC));
-        set_state(tr, f, due->side, st, WS_CLOSED, due->at, cause);
+        set_state(tr, f, due->side, st, WS_CLOSED, due->at,
+                  (struct ws_cause){ .kind = WS_CAUSE_TIMER,
+                                     .note = st == WS_SYN_SENT ? "connect gave up: no answer"
+                                                               : "handshake gave up: no answer",
+                                     .seconds = tr->cfg.syn_timeout_us / WS_USEC_PER_SEC });
         break;
     case WS_DUE_HALF_CLOSED: {
         s->half_closed_reported = 1;
@@ -522,6 +524,10 @@ void ws_tracker_finish(struct ws_tracker *tr)
     size_t n = 0, count = tr->flows.count;
     if (count == 0)
         return;
+    if (!tr->sink.emit) {
+        tr->stats.flow_records += count;
+        return;
+    }
     struct ws_flow **all = malloc(count * sizeof *all);
     if (!all) {
         tr->stats.alloc_failures++;

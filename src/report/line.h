@@ -1,0 +1,46 @@
+/* line.h - building one output line in memory, then one fwrite.
+ *
+ * printf-style formatting was most of wirestate's time with --json (it parses
+ * its format string for every field); these appenders do only what each
+ * field needs.  A line longer than the buffer is cut, never overrun. */
+#ifndef WIRESTATE_REPORT_LINE_H
+#define WIRESTATE_REPORT_LINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "wirestate/event.h"
+
+struct ws_line {
+    size_t len;
+    char buf[1024];
+};
+
+static inline void ws_line_reset(struct ws_line *l) { l->len = 0; }
+
+void ws_line_mem(struct ws_line *l, const char *s, size_t n);
+void ws_line_str(struct ws_line *l, const char *s);
+void ws_line_char(struct ws_line *l, char c);
+void ws_line_u64(struct ws_line *l, uint64_t v);
+/* Seconds with exactly six decimals: "1700000000.000100", "-1.500000". */
+void ws_line_epoch(struct ws_line *l, int64_t us);
+/* A JSON string: quoted, with ", \ and control characters escaped. */
+void ws_line_json_str(struct ws_line *l, const char *s);
+/* "192.0.2.1:80" or "[2001:db8::1]:443". */
+void ws_line_endpoint(struct ws_line *l, const struct ws_endpoint *e);
+/* ,"key": then a JSON string / a number. */
+void ws_line_json_key_str(struct ws_line *l, const char *key, const char *value);
+void ws_line_json_key_u64(struct ws_line *l, const char *key, uint64_t value);
+
+/* ,"key":"value" for values known to need no escaping (state, role, enum names). */
+void ws_line_json_key_name(struct ws_line *l, const char *key, const char *value);
+/* The cause of a transition, as ws_event_cause_text() spells it; its parts
+ * are wirestate's own fixed strings, so it needs no JSON escaping. */
+void ws_line_cause(struct ws_line *l, const struct ws_event *ev);
+
+/* Writes the line; returns false on a write error. */
+bool ws_line_write(const struct ws_line *l, FILE *out);
+
+#endif
