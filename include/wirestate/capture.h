@@ -48,6 +48,13 @@ enum ws_status ws_capture_set_filter(struct ws_capture *c, const char *expr, str
 enum ws_capture_next ws_capture_next(struct ws_capture *c, struct pcap_pkthdr **hdr,
                                      const uint8_t **data, struct ws_error *err);
 
+/* A record's time in microseconds since the epoch.  pcapng stores 64-bit
+ * timestamps in arbitrary units, so tv_sec can be anything: times before
+ * 1970 become 0 and times past WS_CAPTURE_MAX_TIME_US are clamped, which
+ * keeps every later deadline (time + timeout) inside int64. */
+#define WS_CAPTURE_MAX_TIME_US (4000000000000LL * 1000000LL)   /* year ~128 000 */
+int64_t ws_capture_time_us(const struct pcap_pkthdr *h);
+
 /* Safe to call from a signal handler. */
 void ws_capture_break(struct ws_capture *c);
 

@@ -206,6 +206,17 @@ enum ws_capture_next ws_capture_next(struct ws_capture *c, struct pcap_pkthdr **
     return WS_CAPTURE_ERROR;
 }
 
+int64_t ws_capture_time_us(const struct pcap_pkthdr *h)
+{
+    int64_t sec = (int64_t)h->ts.tv_sec, usec = (int64_t)h->ts.tv_usec;
+    if (sec < 0 || (sec == 0 && usec < 0))
+        return 0;
+    if (sec >= WS_CAPTURE_MAX_TIME_US / WS_USEC_PER_SEC)
+        return WS_CAPTURE_MAX_TIME_US;
+    int64_t us = sec * WS_USEC_PER_SEC + usec;
+    return us < 0 ? 0 : us;
+}
+
 void ws_capture_break(struct ws_capture *c)
 {
     if (c->pcap)

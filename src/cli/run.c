@@ -29,7 +29,7 @@ static int64_t wall_clock_us(void)
 
 static void handle_packet(struct ws_run *r, const struct pcap_pkthdr *h, const uint8_t *data)
 {
-    int64_t ts = (int64_t)h->ts.tv_sec * WS_USEC_PER_SEC + h->ts.tv_usec;
+    int64_t ts = ws_capture_time_us(h);
     struct ws_segment seg;
     r->packets++;
     enum ws_decode_result res = ws_decode_frame(r->cap->dlt, data, h->caplen, h->len, ts, &seg);
