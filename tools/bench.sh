@@ -1,0 +1,339 @@
+#!/usr/bin/env bash
+# Speed and memory benchmark: wirestate against a bare libpcap read of the
+# same captures, plus a check of wirestate's final table against the states
+# the capture generator expects.
+#
+# Usage: tools/bench.sh [--quick] [--rounds N] [--no-record]
+#
+#   --quick      2 rounds and captures about a tenth of the size
+#   --rounds N   rounds per measurement (default 5; --quick: 2)
+#   --no-record  print the results but do not append them to tools/BENCHMARK.md
+#
+# Environment: WS_BENCH_DIR (captures; default /tmp/wirestate-bench),
+# WS_BENCH_BUILD (Release build; default build-bench/ in the source tree),
+# WS_BENCH_COMMIT (what to call the source when it is not a git checkout).
+#
+# Steps: Release build of wirestate, gencap and pcap_count; captures generated
+# by tools/gencap.c if missing (deterministic, seeded; kept in WS_BENCH_DIR);
+# each capture read once to warm the page cache; then per row, N rounds of
+# [bare read with a 1 MiB stdio buffer, bare read with libpcap's default
+# buffer, wirestate], medians of the wall times (whole process, /usr/bin/time
+# for peak RSS).  Ratio = wirestate pkt/s / bare pkt/s with the 1 MiB buffer
+# (the same buffer wirestate uses).  RSS per tracked flow = (peak RSS - peak
+# RSS of the same command on an empty capture) / most flows tracked at once.
+# Before the timings, each capture's final table (--table --json --no-events,
+# a --max-flows nothing reaches) is compared with gencap's expected count of
+# endpoints per state, flows seen and flows tracked at the end; on a
+# difference, the per-endpoint diff goes to WS_BENCH_DIR/CAPTURE.diff and the
+# script exits 3 after printing and recording the results.
+set -euo pipefail
+export LC_ALL=C
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+quick=0
+rounds=
+record=1
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) quick=1 ;;
+    --rounds) [ $# -ge 2 ] || { usage >&2; exit 2; }; rounds=$2; shift ;;
+    --no-record) record=0 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; exit 2 ;;
+  esac
+  shift
+done
+[ -n "$rounds" ] || rounds=$([ $quick = 1 ] && echo 2 || echo 5)
+case $rounds in ''|*[!0-9]*|0) echo "bench.sh: --rounds wants a positive number" >&2; exit 2 ;; esac
+
+bench_dir=${WS_BENCH_DIR:-/tmp/wirestate-bench}
+build=${WS_BENCH_BUILD:-$root/build-bench}
+big_flows=16777216
+mkdir -p "$bench_dir"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+[ -x /usr/bin/time ] || { echo "bench.sh: /usr/bin/time is missing (apt-get install time)" >&2; exit 1; }
+
+# ---- build ----------------------------------------------------------------
+# What is measured: the source as it is when the build starts.
+if [ -n "${WS_BENCH_COMMIT:-}" ]; then
+  commit=$WS_BENCH_COMMIT
+else
+  commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  if [ -n "$(git -C "$root" status --porcelain -- src include CMakeLists.txt 2>/dev/null)" ]; then
+    commit="$commit + uncommitted changes in src/include"
+  fi
+fi
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "== Release build in $build" >&2
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DWS_BUILD_TESTS=OFF >"$tmp/cmake.log" 2>&1 ||
+  { cat "$tmp/cmake.log" >&2; exit 1; }
+cmake --build "$build" -j"$(nproc)" --target wirestate gencap pcap_count >"$tmp/build.log" 2>&1 ||
+  { cat "$tmp/build.log" >&2; echo "bench.sh: build failed" >&2; exit 1; }
+ws=$build/wirestate
+gencap=$build/gencap
+pcount=$build/pcap_count
+default_max_flows=$(awk '/#define WS_DEFAULT_MAX_FLOWS/ {print $3}' "$root/include/wirestate/config.h")
+default_max_flows=${default_max_flows:-262144}
+
+# ---- captures ---------------------------------------------------------------
+gv=$("$gencap" --version | awk '{print $2}')
+if [ $quick = 1 ]; then
+  large_args="--connections 100000 --concurrent 2000 --packets 990000 --seed 1"
+  small_args="--connections 400 --concurrent 40 --packets 200000 --seed 2"
+  flood_n=1000000
+  held_n=200000
+else
+  large_args="--connections 1000000 --concurrent 20000 --packets 9900000 --seed 1"
+  small_args="--connections 2000 --concurrent 200 --packets 1000000 --seed 2"
+  flood_n=2000000
+  held_n=1000000
+fi
+flood_args="--syn-flood $flood_n --rate 50000 --seed 3"
+held_args="--no-close --connections $held_n --concurrent 20000 --packets $((held_n * 3)) --seed 4"
+empty_args="--connections 0"
+
+declare -A cap_args cap_file
+cap_args=([large]=$large_args [small]=$small_args [flood]=$flood_args [held]=$held_args [empty]=$empty_args)
+captures=(large small flood held empty)
+
+gen_capture() {   # NAME -> generates $bench_dir/NAME-...pcap if missing
+  local name=$1 args=${cap_args[$1]}
+  local sig
+  sig=$(echo "$args" | md5sum | cut -c1-8)
+  local base="$bench_dir/$name-v$gv-$sig"
+  cap_file[$name]=$base
+  if [ -s "$base.pcap" ] && [ -s "$base.expect" ] && [ -s "$base.gen" ]; then
+    return
+  fi
+  echo "== generating $name capture: gencap $args" >&2
+  local t0=$EPOCHREALTIME
+  # shellcheck disable=SC2086
+  "$gencap" $args --out "$base.pcap.tmp" --expect "$base.expect.tmp" \
+    --expect-endpoints "$base.eps.tmp" 2>"$tmp/gen.log" || { cat "$tmp/gen.log" >&2; exit 1; }
+  local t1=$EPOCHREALTIME
+  mv "$base.eps.tmp" "$base.eps"
+  mv "$base.expect.tmp" "$base.expect"
+  mv "$base.pcap.tmp" "$base.pcap"
+  awk -v a="$t0" -v b="$t1" -v sz="$(stat -c %s "$base.pcap")" \
+    'BEGIN { printf "seconds %.1f\nbytes %d\n", b - a, sz }' >"$base.gen"
+}
+for c in "${captures[@]}"; do gen_capture "$c"; done
+
+expect_get() { awk -v k="$2" '$1 == k { print $2; exit }' "${cap_file[$1]}.expect"; }
+gen_get() { awk -v k="$2" '$1 == k { print $2; exit }' "${cap_file[$1]}.gen"; }
+
+echo "== warming the page cache" >&2
+for c in "${captures[@]}"; do cat "${cap_file[$c]}.pcap" >/dev/null; done
+
+# Most flows tracked at once, if wirestate reports it (JSON summary key or
+# human summary phrase naming flows); empty otherwise.
+peak_flows_in() {
+  { grep -h -o -E '"(flows_peak|peak_flows|flows_tracked_peak|peak_flows_tracked|max_flows_tracked)":[0-9]+' "$@" || true
+    grep -h -o -i -E '([0-9]+ flows (tracked )?at (the |their )?(peak|most)|peak (of )?[0-9]+ (flows|tracked))' "$@" || true
+  } | grep -o -E '[0-9]+' | head -n 1 || true
+}
+
+# ---- final-state check ---------------------------------------------------------
+echo "== final-state check" >&2
+check_lines=()
+all_match=1
+declare -A check_peak
+for c in large small flood held; do
+  pcap=${cap_file[$c]}.pcap
+  "$ws" -r "$pcap" --table --json --no-events --max-flows "$big_flows" -q >"$tmp/table.json" 2>"$tmp/err" ||
+    { cat "$tmp/err" >&2; check_lines+=("- $c: wirestate failed"); all_match=0; continue; }
+  awk '
+    /"type":"endpoint"/ {
+      if (match($0, /"state":"[A-Z_0-9]+"/)) n[substr($0, RSTART + 9, RLENGTH - 10)]++
+      next
+    }
+    /"type":"summary"/ {
+      if (match($0, /"flows":[0-9]+/)) print "flows", substr($0, RSTART + 8, RLENGTH - 8)
+      if (match($0, /"flows_tracked":[0-9]+/)) print "tracked_end", substr($0, RSTART + 16, RLENGTH - 16)
+    }
+    END { for (s in n) print "state", s, n[s] }' "$tmp/table.json" >"$tmp/got"
+  grep '"type":"summary"' "$tmp/table.json" >"$tmp/summary.json" || true
+  check_peak[$c]=$(peak_flows_in "$tmp/summary.json" "$tmp/err")
+  grep -E '^(flows|tracked_end|state) ' "${cap_file[$c]}.expect" | awk '{ print ($1 == "state") ? $1 " " $2 : $1, $NF }' >"$tmp/want.kv"
+  awk '{ print ($1 == "state") ? $1 " " $2 : $1, $NF }' "$tmp/got" >"$tmp/got.kv"
+  diffs=$(awk '
+    FNR == NR { k = $0; sub(/ [^ ]*$/, "", k); want[k] = $NF; keys[k] = 1; next }
+    { k = $0; sub(/ [^ ]*$/, "", k); got[k] = $NF; keys[k] = 1 }
+    END {
+      for (k in keys) {
+        w = (k in want) ? want[k] : 0; g = (k in got) ? got[k] : 0
+        if (w != g) printf "%s: expected %s, wirestate %s; ", k, w, g
+      }
+    }' "$tmp/want.kv" "$tmp/got.kv")
+  endpoints=$(awk '$1 == "state" { s += $3 } END { print s + 0 }' "$tmp/got")
+  states=$(awk '$1 == "state" && $3 > 0 { n++ } END { print n + 0 }' "$tmp/got")
+  if [ -z "$diffs" ]; then
+    check_lines+=("- $c: MATCH ($endpoints endpoints, states seen: $states, $(expect_get "$c" flows) flows, $(expect_get "$c" tracked_end) tracked at the end)")
+  else
+    all_match=0
+    check_lines+=("- $c: DIFFERENT: $diffs")
+    if [ -s "${cap_file[$c]}.eps" ]; then
+      sed -n 's/.*"type":"endpoint".*"endpoint":"\([^"]*\)","peer":"\([^"]*\)","role":"\([a-z]*\)","state":"\([A-Z_0-9]*\)".*/\1 \2 \3 \4/p' \
+        "$tmp/table.json" | sort >"$tmp/got.eps"
+      sort "${cap_file[$c]}.eps" >"$tmp/want.eps"
+      diff "$tmp/want.eps" "$tmp/got.eps" >"$bench_dir/$c.diff" || true
+      check_lines+=("  per endpoint (< expected, > wirestate): $bench_dir/$c.diff; first lines:")
+      while IFS= read -r l; do check_lines+=("      $l"); done < <(grep -E '^[<>]' "$bench_dir/$c.diff" | head -n 8)
+    fi
+  fi
+done
+
+# ---- measuring ----------------------------------------------------------------
+# measure STDOUT cmd...: sets wall (s), rss_kb; stderr of cmd in $tmp/err
+measure() {
+  local out=$1; shift
+  local t0=$EPOCHREALTIME
+  if ! /usr/bin/time -f %M -o "$tmp/rss" "$@" >"$out" 2>"$tmp/err"; then
+    echo "bench.sh: failed: $*" >&2; cat "$tmp/err" >&2; exit 1
+  fi
+  local t1=$EPOCHREALTIME
+  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')
+  rss_kb=$(tail -n 1 "$tmp/rss")
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.6f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+fmt_rate() { awk -v v="$1" 'BEGIN { if (v >= 1e6) printf "%.2f M", v / 1e6; else printf "%.0f k", v / 1e3 }'; }
+fmt_mib() { awk -v v="$1" 'BEGIN { printf "%.1f MiB", v / 1024 }'; }
+
+# Rows: label | capture | wirestate options | kind of target
+rows=(
+  "large, --json to /dev/null|large|--json|ratio:0.33"
+  "large, --no-events|large|--no-events|none"
+  "small, --json to /dev/null|small|--json|ratio:0.6"
+  "SYN flood, --no-events|flood|--no-events|flood:0.25"
+  "held flows, --no-events --max-flows 2000000|held|--no-events --max-flows 2000000|bytes:192"
+)
+table=()
+notes=()
+all_ok=1
+for row in "${rows[@]}"; do
+  IFS='|' read -r label cap opts target <<<"$row"
+  pcap=${cap_file[$cap]}.pcap
+  echo "== $label: $rounds rounds" >&2
+  b1=() b0=() w=() r=()
+  for ((i = 1; i <= rounds; i++)); do
+    measure "$tmp/count" "$pcount" --buffer 1M "$pcap"; b1+=("$wall")
+    packets=$(awk '{ print $2 }' "$tmp/count")
+    measure "$tmp/count" "$pcount" --buffer default "$pcap"; b0+=("$wall")
+    # shellcheck disable=SC2086
+    measure /dev/null "$ws" -r "$pcap" $opts; w+=("$wall"); r+=("$rss_kb")
+    cp "$tmp/err" "$tmp/ws.err"
+  done
+  base=()
+  for ((i = 1; i <= 3; i++)); do
+    # shellcheck disable=SC2086
+    measure /dev/null "$ws" -r "${cap_file[empty]}.pcap" $opts; base+=("$rss_kb")
+  done
+  mb1=$(median "${b1[@]}"); mb0=$(median "${b0[@]}"); mw=$(median "${w[@]}")
+  rss=$(median "${r[@]}"); rss_base=$(median "${base[@]}")
+  pps_b1=$(awk -v p="$packets" -v t="$mb1" 'BEGIN { print p / t }')
+  pps_b0=$(awk -v p="$packets" -v t="$mb0" 'BEGIN { print p / t }')
+  pps_w=$(awk -v p="$packets" -v t="$mw" 'BEGIN { print p / t }')
+  ratio=$(awk -v a="$pps_w" -v b="$pps_b1" 'BEGIN { printf "%.3f", a / b }')
+
+  # Flows tracked at the end: wirestate's summary.  Most at once: wirestate's
+  # if its summary reports it, else gencap's model (bounded by --max-flows).
+  tracked_end=$(sed -n 's/.* \([0-9][0-9]*\) still tracked.*/\1/p' "$tmp/ws.err" | head -n 1)
+  evicted=$(sed -n 's/.* \([0-9][0-9]*\) evicted.*/\1/p' "$tmp/ws.err" | head -n 1)
+  peak=$(peak_flows_in "$tmp/ws.err")
+  [ -n "$peak" ] || peak=${check_peak[$cap]:-}
+  peak_src=wirestate
+  if [ -z "$peak" ]; then
+    peak=$(expect_get "$cap" tracked_peak)
+    peak_src=model
+    maxf=$(echo "$opts" | sed -n 's/.*--max-flows \([0-9]*\).*/\1/p')
+    maxf=${maxf:-$default_max_flows}
+    [ "$peak" -gt "$maxf" ] && peak=$maxf
+  fi
+  per_flow=$(awk -v a="$rss" -v b="$rss_base" -v n="$peak" 'BEGIN { if (n > 0) printf "%.0f", (a - b) * 1024 / n; else print "-" }')
+
+  verdict="" tgt="-"
+  case $target in
+    ratio:*)
+      t=${target#ratio:}; tgt=">= ${t}x bare"
+      verdict=$(awk -v r="$ratio" -v t="$t" 'BEGIN { print (r >= t) ? "met" : "NOT met" }') ;;
+    flood:*)
+      t=${target#flood:}
+      half=$((packets / 2))
+      hr=()
+      for ((i = 1; i <= 3; i++)); do
+        # shellcheck disable=SC2086
+        measure /dev/null "$ws" -r "$pcap" $opts -c "$half"; hr+=("$rss_kb")
+      done
+      rss_half=$(median "${hr[@]}")
+      flat=$(awk -v f="$rss" -v h="$rss_half" 'BEGIN { d = f - h; print (d <= 1024 || d <= 0.02 * f) ? "flat" : "NOT flat" }')
+      tgt=">= ${t}x bare, flat RSS"
+      verdict=$(awk -v r="$ratio" -v t="$t" -v fl="$flat" 'BEGIN { print (r >= t && fl == "flat") ? "met" : "NOT met" }')
+      notes+=("SYN flood: peak RSS $(fmt_mib "$rss_half") after $half packets, $(fmt_mib "$rss") after all $packets ($flat); ${evicted:-0} flows evicted, --max-flows $default_max_flows.") ;;
+    bytes:*)
+      t=${target#bytes:}; tgt="<= $t B/flow"
+      verdict=$(awk -v b="$per_flow" -v t="$t" 'BEGIN { print (b <= t) ? "met" : "NOT met" }') ;;
+  esac
+  [ "$verdict" = "NOT met" ] && all_ok=0
+  if [ "$cap" != flood ] && [ "${evicted:-0}" != 0 ]; then
+    notes+=("$label: ${evicted} flows evicted (table full).")
+  fi
+  [ -n "$verdict" ] && tgt="$tgt: **$verdict**"
+  table+=("| $label | $packets | $(fmt_rate "$pps_b1") | $(fmt_rate "$pps_b0") | $(fmt_rate "$pps_w") | ${ratio}x | $tgt | $(fmt_mib "$rss") (empty: $(fmt_mib "$rss_base")) | ${tracked_end:-?} / $peak ($peak_src) | $per_flow B |")
+done
+
+# ---- report ----------------------------------------------------------------------
+cpu=$(awk -F: '/^model name/ { sub(/^ +/, "", $2); print $2; exit }' /proc/cpuinfo)
+cc_path=$(awk -F= '/^CMAKE_C_COMPILER:/ { print $2; exit }' "$build/CMakeCache.txt")
+compiler=$("${cc_path:-cc}" --version | head -n 1)
+flags=$(awk -F= '/^CMAKE_C_FLAGS_RELEASE:/ { print $2; exit }' "$build/CMakeCache.txt")
+pcapv=$("$pcount" --version)
+mode=$([ $quick = 1 ] && echo "quick" || echo "full")
+
+{
+  echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — $mode run, $rounds rounds, commit $commit"
+  echo
+  echo "- CPU: ${cpu:-unknown} ($(nproc) logical CPUs); kernel $(uname -r); $compiler, Release ($flags); $pcapv"
+  echo "- Load average (1/5/15 min) at the start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine makes the figures noisy)"
+  echo "- Captures (tools/gencap.c v$gv, in $bench_dir):"
+  for c in large small flood held; do
+    echo "  - $c: \`gencap ${cap_args[$c]}\` — $(expect_get "$c" packets) packets, $(awk -v b="$(gen_get "$c" bytes)" 'BEGIN { printf "%.0f MB", b / 1e6 }'), $(expect_get "$c" connections) connections, $(expect_get "$c" span_s) s of traffic, ~$(expect_get "$c" open_mean) open at a time, $(expect_get "$c" tracked_peak) flows tracked at most; generated in $(gen_get "$c" seconds) s"
+  done
+  echo
+  echo "| run | packets | bare pkt/s (1 MiB buffer) | bare pkt/s (default buffer) | wirestate pkt/s | ratio | target | peak RSS | flows tracked end / most | RSS per tracked flow |"
+  echo "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|"
+  printf '%s\n' "${table[@]}"
+  echo
+  echo "Ratio: wirestate pkt/s over bare pkt/s with the 1 MiB buffer; medians of $rounds alternating runs, whole-process wall time."
+  echo "RSS per tracked flow: (peak RSS - peak RSS of the same command on an empty capture) / most flows tracked at once."
+  for n in "${notes[@]}"; do echo "$n"; done
+  echo
+  echo "Final-state check (\`wirestate -r CAPTURE --table --json --no-events --max-flows $big_flows -q\` against gencap's expectations):"
+  echo
+  printf '%s\n' "${check_lines[@]}"
+  echo
+} >"$tmp/section.md"
+
+cat "$tmp/section.md"
+if [ $record = 1 ]; then
+  out=$root/tools/BENCHMARK.md
+  if [ ! -s "$out" ]; then
+    cat >"$out" <<'EOF'
+# wirestate benchmark results
+
+Appended by `tools/bench.sh` (one section per run, newest last).  See the
+comment at the top of that script for what is measured and how; the captures
+come from `tools/gencap.c`, the bare baseline is `tools/pcap_count.c`.
+
+Targets: large capture with `--json` at least 0.33x the bare read; small
+capture (flows fit in cache) at least 0.6x; at most 192 B of RSS per tracked
+flow with 1 M flows tracked; SYN flood with flat RSS and at least 0.25x.
+
+EOF
+  fi
+  cat "$tmp/section.md" >>"$out"
+  echo "(appended to $out)" >&2
+fi
+[ $all_match = 1 ] || exit 3
+exit 0
