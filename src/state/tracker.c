@@ -110,6 +110,8 @@ static void emit_anomaly(struct ws_tracker *tr, const struct ws_flow *f, int sid
 
 static void emit_expired(struct ws_tracker *tr, const struct ws_flow *f, const char *reason, int64_t ts)
 {
+    if (!tr->sink.emit)
+        return;
     struct ws_event ev = { .type = WS_EV_EXPIRED, .ts_us = ts, .kind = reason };
     describe_side(f, f->client, &ev);
     ev.from = (enum ws_tcp_state)f->side[f->client].state;
