@@ -6,7 +6,7 @@
 set -u
 build=$1 src=$2
 command -v valgrind >/dev/null || { echo "SKIP: valgrind not installed"; exit 77; }
-if grep -q -- '-fsanitize' "$build/CMakeCache.txt" 2>/dev/null && grep -q 'WS_SANITIZE:BOOL=ON' "$build/CMakeCache.txt"; then
+if grep -q '^WS_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then
   echo "SKIP: sanitizer build"; exit 77
 fi
 vg=(valgrind -q --error-exitcode=97 --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible)
