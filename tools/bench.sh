@@ -53,7 +53,11 @@ big_flows=16777216
 mkdir -p "$bench_dir"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-[ -x /usr/bin/time ] || { echo "bench.sh: /usr/bin/time is missing (apt-get install time)" >&2; exit 1; }
+if [ ! -x /usr/bin/time ]; then   # GNU time reports peak RSS; install it like setup-debian.sh does
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get install -y -qq time >/dev/null 2>&1 || { $sudo apt-get update -qq && $sudo apt-get install -y -qq time >/dev/null; } \
+    || { echo "bench.sh: cannot install GNU time (apt-get install time)" >&2; exit 1; }
+fi
 
 # ---- build ----------------------------------------------------------------
 # What is measured: the source as it is when the build starts.
