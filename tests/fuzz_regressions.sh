@@ -5,6 +5,7 @@
 # replay_main.c, by the build's own compiler and sanitizer flags, against
 # BUILD_DIR/libwirestate_core.a, into BUILD_DIR/fuzz-replay/.  Each input is
 # one run; it passes when the harness exits 0 with no sanitizer report.
+# The capture reproducers also go through BUILD_DIR/wirestate itself.
 # WS_FUZZ_SEEDS=N replays every Nth seed only (default 1: all of them).
 # Skips (77) when the library has not been built.
 # Usage: fuzz_regressions.sh BUILD_DIR SOURCE_DIR
@@ -26,8 +27,10 @@ case "$(cache_var WS_SANITIZE)" in
   ON|on|1|TRUE|true|YES|yes)
     flags+=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer) ;;
 esac
-pcap_libs=$(pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
 pcap_cflags=$(pkg-config --cflags libpcap 2>/dev/null || true)
+# The libraries the library needs: what the CLI is linked with after it.
+libs=$(sed -n 's/.*libwirestate_core\.a//p' "$build/CMakeFiles/wirestate.dir/link.txt" 2>/dev/null)
+[ -n "$libs" ] || libs="$(pkg-config --libs libpcap 2>/dev/null || echo -lpcap) -lcrypto -lm"
 
 out="$build/fuzz-replay"
 mkdir -p "$out"
@@ -44,7 +47,7 @@ for harness_src in "$fuzz"/fuzz_*.c; do
   bin="$out/${name}_replay"
   # shellcheck disable=SC2086
   if ! "$cc" "${flags[@]}" $pcap_cflags -o "$bin" "$harness_src" "$fuzz/replay_main.c" "$lib" \
-       $pcap_libs -lm > "$log" 2>&1; then
+       $libs > "$log" 2>&1; then
     echo "FAIL: cannot build $name replay with $cc"
     head -30 "$log"
     failed=$((failed + 1))
@@ -76,5 +79,34 @@ for harness_src in "$fuzz"/fuzz_*.c; do
   echo "$name: ${#inputs[@]} inputs replayed, $h_fail failed"
   passed=$((passed + h_pass)) failed=$((failed + h_fail))
 done
+# The capture reproducers are capture files: the CLI must also read each one,
+# in text and in JSON with the table, and end with status 0, or 1 with a
+# one-line reason, never with a crash or a sanitizer report.
+ws="$build/wirestate"
+if [ -x "$ws" ] && [ -d "$fuzz/regressions/capture" ]; then
+  n=0 c_fail=0
+  while IFS= read -r -d '' f; do
+    for mode in "--table -tt" "--json --table"; do
+      n=$((n + 1))
+      # shellcheck disable=SC2086
+      timeout 60 "$ws" -q $mode -r "$f" > /dev/null 2> "$log"
+      rc=$?
+      ok=0
+      if [ $rc -eq 0 ] || { [ $rc -eq 1 ] && [ "$(wc -l < "$log")" -eq 1 ] && grep -q '^wirestate: ' "$log"; }; then
+        ok=1
+      fi
+      grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' "$log" && ok=0
+      if [ $ok -eq 1 ]; then
+        passed=$((passed + 1))
+      else
+        c_fail=$((c_fail + 1))
+        echo "FAIL (wirestate $mode, exit $rc): ${f#"$src"/}"
+        head -12 "$log"
+      fi
+    done
+  done < <(find "$fuzz/regressions/capture" -type f ! -name '.*' ! -name 'README*' -print0 | sort -z)
+  echo "wirestate: $n runs over the capture reproducers, $c_fail failed"
+  failed=$((failed + c_fail))
+fi
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

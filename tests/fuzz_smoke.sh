@@ -12,6 +12,12 @@
 # Usage: fuzz_smoke.sh BUILD_DIR SOURCE_DIR
 set -u
 build=$(cd "$1" && pwd) src=$(cd "$2" && pwd)
+# The harnesses get their own clang build with ASan+UBSan, so one run per
+# suite is enough: the sanitizer build of the suite leaves it to the plain one.
+if grep -q '^WS_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then
+  echo "SKIP: the fuzz run happens once, from the plain build (its harnesses are sanitized)"
+  exit 77
+fi
 seconds=${WS_FUZZ_SECONDS:-60}
 cc=${WS_FUZZ_CC:-clang}
 dir="$build/fuzz"

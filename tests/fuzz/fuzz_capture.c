@@ -2,8 +2,9 @@
  * (pcap or pcapng, as libpcap decides), read through the CLI's own code
  * path: ws_capture_open_offline() on a path, ws_capture_next() to the end
  * or to the damage, every packet through ws_decode_frame() and one tracker
- * whose sink is the real reporter, then the table and the summary,
- * ws_capture_close() and ws_tracker_free().
+ * whose sink is the real reporter (behind fuzz_emit()'s checks), then the
+ * table, ws_tracker_finish(), the summary, ws_capture_close() and
+ * ws_tracker_free(), as ws_run() does.
  *
  * The input is written to a memfd created once, and opened by path as
  * /proc/self/fd/N, so each run starts from a fresh file offset exactly as
@@ -11,8 +12,9 @@
  * from the input's size (the file format leaves no spare bytes), so a
  * reproducer replays with the same options:
  *   bit 0 JSON, bit 1 netstat names, bits 2-4 time format (% 6),
- *   bits 5-6 timer profile, bit 7 a BPF filter ("tcp or vlan"), bit 8 no sink.
- * Packets are handled as src/cli/run.c does (same timestamp arithmetic).
+ *   bits 5-6 timer profile, bit 7 a BPF filter ("tcp or vlan"), bit 8 no sink,
+ *   bit 9 flow records in text too (--flows).
+ * Packets are handled as src/cli/run.c handle_packet() does.
  * Every error must be one printable line, as the CLI prints it. */
 #define _GNU_SOURCE
 #include <sys/mman.h>
@@ -96,13 +98,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ws_reporter_init(&reporter, out.f, json);
     reporter.names = (size & 2) ? WS_NAMES_NETSTAT : WS_NAMES_RFC;
     reporter.time_format = (enum ws_time_format)(((size >> 2) & 7) % 6);
+    reporter.text_flows = (size >> 9) & 1;
 
     struct ws_tracker_config cfg;
     ws_tracker_config_defaults(&cfg);
     fuzz_timer_profile(&cfg, (unsigned)(size >> 5) & 3);
     cfg.max_flows = 64;
     cfg.hash_seed = 0x9e3779b97f4a7c15ULL;
-    struct ws_sink sink = { ((size >> 8) & 1) ? NULL : ws_report_emit, &reporter };
+    struct fuzz_sink checker = { &reporter, 0, 0 };
+    struct ws_sink sink = { ((size >> 8) & 1) ? NULL : fuzz_emit, &checker };
     struct ws_tracker tr;
     if (!ws_tracker_init(&tr, &cfg, sink))
         fuzz_fail("ws_tracker_init failed", NULL, 0);
@@ -116,8 +120,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check_error(&err);
         if (r != WS_CAPTURE_PACKET)
             break;
-        /* As src/cli/run.c handle_packet(). */
-        int64_t ts = (int64_t)h->ts.tv_sec * WS_USEC_PER_SEC + h->ts.tv_usec;
+        int64_t ts = ws_capture_time_us(h);
+        if (ts < 0 || ts > WS_CAPTURE_MAX_TIME_US)
+            fuzz_fail("ws_capture_time_us out of its documented range", NULL, 0);
         struct ws_segment seg;
         packets++;
         enum ws_decode_result res = ws_decode_frame(cap.dlt, pkt, h->caplen, h->len, ts, &seg);
@@ -132,6 +137,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     int64_t end = tr.now == INT64_MIN ? 0 : tr.now;
     ws_report_table(&reporter, &tr.flows, end);
+    ws_tracker_finish(&tr);
+    fuzz_check_tracker(&tr);
     struct ws_summary s = {
         .ts_us = end,
         .packets = packets,

@@ -14,12 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wirestate/capture.h"
 #include "wirestate/report.h"
 #include "wirestate/tracker.h"
 
+/* Packet times the library can be given: ws_capture_time_us() clamps every
+ * record's time into [0, WS_CAPTURE_MAX_TIME_US]. */
+#define FUZZ_TS_MAX WS_CAPTURE_MAX_TIME_US
 /* The largest time a classic pcap record can carry: 32-bit seconds and a
  * 32-bit microsecond field that libpcap does not range-check. */
-#define FUZZ_TS_MAX ((int64_t)UINT32_MAX * 1000000 + (int64_t)UINT32_MAX)
+#define FUZZ_PCAP_TS_MAX ((int64_t)UINT32_MAX * 1000000 + (int64_t)UINT32_MAX)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -253,6 +257,57 @@ static void fuzz_check_tracker(const struct ws_tracker *tr)
         fuzz_fail("flow table holds more flows than max_flows", NULL, 0);
     if (tr->timers.count > tr->flows.count)
         fuzz_fail("more timers armed than flows in the table", NULL, 0);
+}
+
+/* ---- a sink in front of the reporter, checking every event ----------- */
+
+struct fuzz_sink {
+    struct ws_reporter *reporter;
+    int64_t last_ts;
+    uint64_t events;
+};
+
+static bool fuzz_terminated(const char *s, size_t size)
+{
+    return memchr(s, '\0', size) != NULL;
+}
+
+/* Events come in time order (timers fire in deadline order, before the
+ * segment that moved the clock), transitions, half-closed and expired
+ * events name a flow, a transition changes something, and a flow record is
+ * complete, its first packet no later than its last. */
+static void fuzz_emit(void *ctx, const struct ws_event *ev)
+{
+    struct fuzz_sink *fs = ctx;
+    if ((unsigned)ev->type > WS_EV_FLOW)
+        fuzz_fail("event of an unknown type", NULL, 0);
+    if (fs->events && ev->ts_us < fs->last_ts) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "event time went backwards: %lld after %lld (event type %d)",
+                 (long long)ev->ts_us, (long long)fs->last_ts, (int)ev->type);
+        fuzz_fail(msg, NULL, 0);
+    }
+    if ((ev->type == WS_EV_TRANSITION || ev->type == WS_EV_HALF_CLOSED ||
+         ev->type == WS_EV_EXPIRED) && ev->flow_id == 0)
+        fuzz_fail("event without a flow", NULL, 0);
+    if (ev->type == WS_EV_TRANSITION && ev->from == ev->to)
+        fuzz_fail("transition from a state to itself", NULL, 0);
+    if (!fuzz_terminated(ev->text, sizeof ev->text))
+        fuzz_fail("event text not terminated", NULL, 0);
+    if (ev->type == WS_EV_FLOW) {
+        const struct ws_flow_record *rec = ev->record;
+        if (!rec || !rec->conn_state)
+            fuzz_fail("flow record missing", NULL, 0);
+        if (!fuzz_terminated(rec->history, sizeof rec->history) ||
+            !fuzz_terminated(rec->community_id, sizeof rec->community_id))
+            fuzz_fail("flow record string not terminated", NULL, 0);
+        if (rec->start_us > rec->end_us)
+            fuzz_fail("flow record ends before it starts", NULL, 0);
+    }
+    fs->last_ts = ev->ts_us;
+    fs->events++;
+    if (fs->reporter)
+        ws_report_emit(fs->reporter, ev);
 }
 
 /* Timer profiles: [0] the CLI's defaults, [1] short ones so packets a few

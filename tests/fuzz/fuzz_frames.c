@@ -3,14 +3,17 @@
  *
  * Input layout (every field optional: a short input just ends early):
  *
- *   byte 0   link type: FRAME_LINKS[byte % 10] (the eight supported ones,
- *            LINKTYPE_RAW 101, and one unsupported type)
+ *   byte 0   bits 0-3 link type: FRAME_LINKS[value % 10] (the eight supported
+ *            ones, LINKTYPE_RAW 101, and one unsupported type); bit 4 flow
+ *            records in text too (--flows)
  *   byte 1   reporter: bit 0 JSON, bit 1 netstat names, bits 2-4 time format
  *            (value % 6, tcpdump's -t..-ttttt), bit 5 no sink (--no-events),
  *            bit 6 flush every line, bit 7 human summary too
  *   byte 2   tracker: bits 0-1 timer profile (defaults, short, 1 us, 1e9 s),
  *            bit 2 half-closed off, bits 3-4 max flows (64, 1, 4, 1024),
- *            bits 5-6 first timestamp (2023, 0, the pcap maximum, 1 s before it)
+ *            bits 5-6 first timestamp (2023, 0, the classic pcap maximum, 1 s
+ *            before WS_CAPTURE_MAX_TIME_US, the latest time the library is given),
+ *            bit 7 events go to /dev/full (every write fails: the error path)
  *   then frames, each:
  *     2 bytes  captured length, big endian (cut to what the input still holds)
  *     1 byte   time step before the frame:
@@ -18,7 +21,8 @@
  *                10xxxxxx  +x*128 s (past every default timer, idle included)
  *                11xxxxxx  -x s (a capture's out-of-order timestamp);
  *                0xff      +1e9 s
- *              time stays within what a pcap record can hold [0, FUZZ_TS_MAX]
+ *              time stays within what ws_capture_time_us() passes on:
+ *              [0, WS_CAPTURE_MAX_TIME_US]
  *     1 byte   bits 0-6: wire length = captured + 8*x (0x7f: 0, below the
  *              captured length); bit 7: also advance the clock after the
  *              frame, as the live loop does on its ticks
@@ -26,9 +30,11 @@
  *              read past the captured length is an ASan report
  *
  * Frames are handled as src/cli/run.c does: decoded, given to the tracker
- * when they are TCP, else counted and the clock advanced.  At the end the
- * table and the summary are printed too, and the output is checked: JSON
- * Lines must be well-formed objects, text must be printable ASCII lines. */
+ * when they are TCP, else counted and the clock advanced.  At the end come
+ * the table, ws_tracker_finish() (a record for every flow left) and the
+ * summary, as in ws_run().  Every event passes fuzz_emit()'s checks, and
+ * the output is checked: JSON Lines must be well-formed objects, text must
+ * be printable ASCII lines. */
 #include <pcap/dlt.h>
 
 #include "fuzz_common.h"
@@ -81,23 +87,25 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const size_t max_flows[4] = { 64, 1, 4, 1024 };
-    static const int64_t first_ts[4] = { WS_SECONDS(1700000000), 0, FUZZ_TS_MAX,
+    static const int64_t first_ts[4] = { WS_SECONDS(1700000000), 0, FUZZ_PCAP_TS_MAX,
                                          FUZZ_TS_MAX - WS_SECONDS(1) };
     size_t pos = 0;
     uint8_t link = size > 0 ? data[pos++] : 0;
     uint8_t rep = size > 1 ? data[pos++] : 0;
     uint8_t trk = size > 2 ? data[pos++] : 0;
-    int dlt = FRAME_LINKS[link % 10];
+    int dlt = FRAME_LINKS[(link & 0x0f) % 10];
 
     struct fuzz_out out, human;
     fuzz_out_open(&out);
     fuzz_out_open(&human);
+    FILE *full = (trk & 0x80) ? fopen("/dev/full", "w") : NULL;
     struct ws_reporter reporter;
     bool json = rep & 1;
-    ws_reporter_init(&reporter, out.f, json);
+    ws_reporter_init(&reporter, full ? full : out.f, json);
     reporter.names = (rep & 2) ? WS_NAMES_NETSTAT : WS_NAMES_RFC;
     reporter.time_format = (enum ws_time_format)(((rep >> 2) & 7) % 6);
     reporter.flush_each = (rep & 0x40) != 0;
+    reporter.text_flows = (link & 0x10) != 0;
 
     struct ws_tracker_config cfg;
     ws_tracker_config_defaults(&cfg);
@@ -107,7 +115,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.max_flows = max_flows[(trk >> 3) & 3];
     cfg.hash_seed = 0x9e3779b97f4a7c15ULL;   /* fixed: runs must reproduce */
 
-    struct ws_sink sink = { (rep & 0x20) ? NULL : ws_report_emit, &reporter };
+    struct fuzz_sink checker = { &reporter, 0, 0 };
+    struct ws_sink sink = { (rep & 0x20) ? NULL : fuzz_emit, &checker };
     struct ws_tracker tr;
     if (!ws_tracker_init(&tr, &cfg, sink))
         fuzz_fail("ws_tracker_init failed", NULL, 0);
@@ -156,6 +165,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     int64_t end = tr.now == INT64_MIN ? 0 : tr.now;
     ws_report_table(&reporter, &tr.flows, end);
+    ws_tracker_finish(&tr);
+    fuzz_check_tracker(&tr);
     struct ws_summary s = {
         .ts_us = end,
         .packets = packets,
@@ -167,6 +178,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_check_tracker(&tr);
     ws_tracker_free(&tr);
 
+    if (full && reporter.flush_each && tr.stats.transitions && sink.emit && !reporter.write_errors)
+        fuzz_fail("writes to /dev/full failed without being counted", NULL, 0);
+    if (full)
+        fclose(full);   /* fails: ENOSPC */
     fuzz_out_close(&out, json);
     fuzz_out_close(&human, false);
     return 0;

@@ -138,7 +138,11 @@ def write(kind, name, data):
     seen.add((kind, h))
     total += len(data)
     counts[kind] += 1
-    with open(os.path.join(out, kind, name), 'wb') as f:
+    path, n = os.path.join(out, kind, name), 1
+    while os.path.exists(path):   # same file name in two source directories
+        n += 1
+        path = os.path.join(out, kind, '%s~%d' % (name, n))
+    with open(path, 'wb') as f:
         f.write(data)
 
 files = list(sources())
@@ -187,5 +191,39 @@ for path in files:
                 off += 4 + struct.unpack('>H', seed[off:off + 2])[0]
             write('frames', '%s.%d' % (base, n), seed)
             i += max(used, 1)
+# A few synthetic frames seeds for paths the captures do not reach.
+def tcp4(src, dst, sport, dport, flags, seq, ack, payload=b''):
+    total = 40 + len(payload)
+    ip = bytes([0x45, 0, total >> 8, total & 255, 0, 0, 0x40, 0, 64, 6, 0, 0]) + bytes(src) + bytes(dst)
+    tcp = struct.pack('>HHIIBBHHH', sport, dport, seq, ack, 0x50, flags, 65535, 0, 0)
+    return ip + tcp + payload
+
+def frames(link, rep, trk, items):
+    body = bytearray([link, rep, trk])
+    for t, frame in items:
+        body += struct.pack('>HBB', len(frame), t, 0) + frame
+    return bytes(body)
+
+A, B, C = [10, 0, 0, 1], [10, 0, 0, 2], [10, 0, 0, 3]
+SYN, SYNACK, ACK, FIN, RST, PSH = 0x02, 0x12, 0x10, 0x11, 0x04, 0x18
+handshake = [(1, tcp4(A, B, 40000, 80, SYN, 100, 0)), (1, tcp4(B, A, 80, 40000, SYNACK, 500, 101)),
+             (1, tcp4(A, B, 40000, 80, ACK, 101, 501))]
+# max flows 1 (tracker bits 3-4 = 01): an established flow, then another
+# connection's SYN must evict it; then the data goes on (midstream again).
+write('frames', 'synthetic-evict-live', frames(3, 0x81, 0x08, handshake + [
+    (0x41, tcp4(C, B, 40001, 80, SYN, 900, 0)),
+    (1, tcp4(A, B, 40000, 80, PSH, 101, 501, b'GET /')),
+    (0x7f, tcp4(B, A, 80, 40000, FIN, 501, 106))]))
+# Close, TIME_WAIT, reuse of the 4-tuple, far jump past every timer, JSON.
+write('frames', 'synthetic-close-reuse', frames(3, 0x8d, 0x01, handshake + [
+    (1, tcp4(A, B, 40000, 80, FIN, 101, 501)), (1, tcp4(B, A, 80, 40000, ACK, 501, 102)),
+    (1, tcp4(B, A, 80, 40000, FIN, 501, 102)), (1, tcp4(A, B, 40000, 80, ACK, 102, 502)),
+    (0x42, tcp4(A, B, 40000, 80, SYN, 7000, 0)), (0xbf, tcp4(B, A, 80, 40000, RST, 0, 7001))]))
+# Ethernet with nine VLAN tags (one more than the decoder accepts), then eight.
+eth = bytes(12)
+ip = tcp4(A, B, 1, 2, SYN, 1, 0)
+write('frames', 'synthetic-vlan-tags', frames(0, 0x80, 0, [
+    (1, eth + b'\x81\x00\x00\x01' * 9 + b'\x08\x00' + ip),
+    (1, eth + b'\x88\xa8\x00\x01' + b'\x81\x00\x00\x01' * 7 + b'\x08\x00' + ip)]))
 print('make_seeds: %d capture seeds, %d frames seeds, %d bytes' % (counts['capture'], counts['frames'], total))
 EOF

@@ -101,7 +101,9 @@ static int replay_path(const char *path)
             if (!child) {
                 status = 1;
             } else {
-                snprintf(child, len, "%s/%s", path, names[i]->d_name);
+                size_t plen = strlen(path);
+                snprintf(child, len, "%s%s%s", path, plen && path[plen - 1] == '/' ? "" : "/",
+                         names[i]->d_name);
                 status |= replay_path(child);
                 free(child);
             }
