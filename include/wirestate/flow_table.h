@@ -128,6 +128,10 @@ static inline struct ws_flow *ws_flow_least_recent(const struct ws_flow_table *t
     return f ? f : t->tier[WS_TIER_ESTABLISHED].oldest;
 }
 
+/* Every flow, in flow id order, in a malloc'd array the caller frees; *n gets
+ * the count.  NULL when the table is empty or memory ran out (*n is 0). */
+struct ws_flow **ws_flow_table_by_id(const struct ws_flow_table *t, size_t *n);
+
 /* Address of one side as a struct ws_addr. */
 void ws_flow_side_addr(const struct ws_flow *f, int side, struct ws_addr *out);
 

@@ -26,7 +26,5 @@ void ws_classify_segment(const struct ws_segment *seg, const struct ws_side *sen
  * highest ACK, FIN position, window).  Idempotent for retransmissions. */
 void ws_side_learn(struct ws_side *sender, const struct ws_segment *seg);
 
-/* "SYN", "FIN+ACK", "RST+ACK", ... for cause strings; buf needs 24 bytes. */
-const char *ws_flags_text(uint16_t flags, char *buf, size_t len);
 
 #endif

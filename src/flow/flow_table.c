@@ -171,6 +171,27 @@ void ws_flow_remove(struct ws_flow_table *t, struct ws_flow *f)
     t->count--;
 }
 
+static int by_id(const void *a, const void *b)
+{
+    const struct ws_flow *fa = *(const struct ws_flow *const *)a;
+    const struct ws_flow *fb = *(const struct ws_flow *const *)b;
+    return fa->id < fb->id ? -1 : fa->id > fb->id;
+}
+
+struct ws_flow **ws_flow_table_by_id(const struct ws_flow_table *t, size_t *n)
+{
+    *n = 0;
+    struct ws_flow **all = t->count ? malloc(t->count * sizeof *all) : NULL;
+    if (!all)
+        return NULL;
+    for (int tier = 0; tier < WS_TIER_COUNT; tier++)
+        for (struct ws_flow *f = t->tier[tier].newest; f && *n < t->count; f = f->older)
+            all[(*n)++] = f;
+    if (*n > 1)
+        qsort(all, *n, sizeof *all, by_id);
+    return all;
+}
+
 void ws_flow_side_addr(const struct ws_flow *f, int side, struct ws_addr *out)
 {
     out->family = f->key.family;

@@ -3,22 +3,23 @@
 
 #include "line.h"
 
-#include <arpa/inet.h>
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
 
+/* The buffer versions below spell things exactly as the line appenders do. */
+static const char *line_to_buf(const struct ws_line *l, char *buf, size_t len)
+{
+    snprintf(buf, len, "%.*s", (int)l->len, l->buf);
+    return buf;
+}
+
 const char *ws_format_endpoint(const struct ws_endpoint *e, char *buf, size_t len)
 {
-    char ip[INET6_ADDRSTRLEN];
-    if (e->addr.family == 6) {
-        inet_ntop(AF_INET6, e->addr.bytes, ip, sizeof ip);
-        snprintf(buf, len, "[%s]:%u", ip, e->port);
-    } else {
-        inet_ntop(AF_INET, e->addr.bytes, ip, sizeof ip);
-        snprintf(buf, len, "%s:%u", ip, e->port);
-    }
-    return buf;
+    struct ws_line l;
+    ws_line_reset(&l);
+    ws_line_endpoint(&l, e);
+    return line_to_buf(&l, buf, len);
 }
 
 /* Floor division keeps pre-1970 or negative deltas printable. */
@@ -41,11 +42,10 @@ static const char *sign_and_magnitude(int64_t us, uint64_t *mag)
 
 const char *ws_format_epoch(int64_t ts_us, char *buf, size_t len)
 {
-    uint64_t mag;
-    const char *sign = sign_and_magnitude(ts_us, &mag);
-    snprintf(buf, len, "%s%llu.%06llu", sign, (unsigned long long)(mag / WS_USEC_PER_SEC),
-             (unsigned long long)(mag % WS_USEC_PER_SEC));
-    return buf;
+    struct ws_line l;
+    ws_line_reset(&l);
+    ws_line_epoch(&l, ts_us);
+    return line_to_buf(&l, buf, len);
 }
 
 static void format_duration(int64_t us, char *buf, size_t len)
@@ -107,25 +107,6 @@ void ws_report_time_prefix(struct ws_reporter *r, int64_t ts_us, char *buf, size
     }
 }
 
-void ws_json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\t': fputs("\\t", out); break;
-        default:
-            if (*p < 0x20)
-                fprintf(out, "\\u%04x", *p);
-            else
-                fputc(*p, out);
-        }
-    }
-    fputc('"', out);
-}
-
 void ws_report_line_done(struct ws_reporter *r)
 {
     if (r->flush_each)
@@ -180,6 +161,5 @@ const char *ws_event_cause_text(const struct ws_event *ev, char *buf, size_t len
     struct ws_line l;
     ws_line_reset(&l);
     ws_line_cause(&l, ev);
-    snprintf(buf, len, "%.*s", (int)l.len, l.buf);
-    return buf;
+    return line_to_buf(&l, buf, len);
 }

@@ -8,7 +8,6 @@
 #include "wirestate/report.h"
 
 void ws_report_time_prefix(struct ws_reporter *r, int64_t ts_us, char *buf, size_t len);
-void ws_json_string(FILE *out, const char *s);
 void ws_report_line_done(struct ws_reporter *r);
 const char *ws_role_name(enum ws_role role);
 

@@ -5,13 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int by_flow_id(const void *a, const void *b)
-{
-    const struct ws_flow *fa = *(const struct ws_flow *const *)a;
-    const struct ws_flow *fb = *(const struct ws_flow *const *)b;
-    return fa->id < fb->id ? -1 : fa->id > fb->id;
-}
-
 static void side_endpoints(const struct ws_flow *f, int side, struct ws_endpoint *ep,
                            struct ws_endpoint *peer)
 {
@@ -70,17 +63,12 @@ static void json_row(struct ws_reporter *r, const struct ws_flow *f, int side, i
 
 void ws_report_table(struct ws_reporter *r, const struct ws_flow_table *t, int64_t now)
 {
-    size_t n = 0;
-    struct ws_flow **sorted = t->count ? malloc(t->count * sizeof *sorted) : NULL;
+    size_t n;
+    struct ws_flow **sorted = ws_flow_table_by_id(t, &n);
     if (t->count && !sorted) {
         fprintf(stderr, "wirestate: out of memory printing the table\n");
         return;
     }
-    for (int tier = 0; tier < WS_TIER_COUNT; tier++)
-        for (struct ws_flow *f = t->tier[tier].newest; f && n < t->count; f = f->older)
-            sorted[n++] = f;
-    if (n > 1)
-        qsort(sorted, n, sizeof *sorted, by_flow_id);
 
     int width = address_width(sorted, n);
     if (!r->json)

@@ -142,23 +142,3 @@ void ws_side_learn(struct ws_side *s, const struct ws_segment *seg)
         s->window = seg->window;
 }
 
-const char *ws_flags_text(uint16_t flags, char *buf, size_t len)
-{
-    /* Only the flags that drive the state machine; PSH, URG, ECE, CWR, NS do not. */
-    static const struct { uint16_t bit; const char *name; } names[] = {
-        { WS_TCP_SYN, "SYN" }, { WS_TCP_FIN, "FIN" }, { WS_TCP_RST, "RST" }, { WS_TCP_ACK, "ACK" },
-    };
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (!has(flags, names[i].bit))
-            continue;
-        int n = snprintf(buf + used, len - used, "%s%s", used ? "+" : "", names[i].name);
-        if (n < 0 || (size_t)n >= len - used)
-            break;
-        used += (size_t)n;
-    }
-    if (used == 0)
-        snprintf(buf, len, "no flags");
-    return buf;
-}

@@ -514,31 +514,20 @@ void ws_tracker_advance(struct ws_tracker *tr, int64_t now)
     }
 }
 
-static int by_id(const void *a, const void *b)
-{
-    const struct ws_flow *fa = *(const struct ws_flow *const *)a;
-    const struct ws_flow *fb = *(const struct ws_flow *const *)b;
-    return fa->id < fb->id ? -1 : fa->id > fb->id;
-}
-
 void ws_tracker_finish(struct ws_tracker *tr)
 {
-    size_t n = 0, count = tr->flows.count;
-    if (count == 0)
+    if (tr->flows.count == 0)
         return;
     if (!tr->sink.emit) {
-        tr->stats.flow_records += count;
+        tr->stats.flow_records += tr->flows.count;
         return;
     }
-    struct ws_flow **all = malloc(count * sizeof *all);
+    size_t n;
+    struct ws_flow **all = ws_flow_table_by_id(&tr->flows, &n);
     if (!all) {
         tr->stats.alloc_failures++;
         return;
     }
-    for (int tier = 0; tier < WS_TIER_COUNT; tier++)
-        for (struct ws_flow *f = tr->flows.tier[tier].newest; f && n < count; f = f->older)
-            all[n++] = f;
-    qsort(all, n, sizeof *all, by_id);
     int64_t now = tr->now == INT64_MIN ? 0 : tr->now;
     for (size_t i = 0; i < n; i++)
         emit_flow_record(tr, all[i], WS_END_CAPTURE, now);
