@@ -100,20 +100,21 @@ static size_t check_list(struct ws_flow_table *t)
 {
     size_t n = 0;
     const struct ws_flow *prev = NULL;
-    for (struct ws_flow *f = t->tier[WS_TIER_EXPENDABLE].oldest; f; f = f->newer) {
-        assert_ptr_equal(f->older, prev);
+    for (struct ws_flow *f = ws_flow_oldest_in(t, WS_TIER_EXPENDABLE); f; f = ws_flow_newer(t, f)) {
+        assert_ptr_equal(ws_flow_older(t, f), prev);
+        assert_ptr_equal(ws_flow_at(t, f->idx), f);
         assert_true(in_pool(t, f));
         assert_ptr_equal(ws_flow_lookup(t, &f->key), f);
         prev = f;
         n++;
         assert_true(n <= t->count);
     }
-    assert_ptr_equal(t->tier[WS_TIER_EXPENDABLE].newest, prev);
+    assert_ptr_equal(ws_flow_newest_in(t, WS_TIER_EXPENDABLE), prev);
     assert_int_equal(n, t->count);
     assert_int_equal(HASH_COUNT(t->by_key), t->count);
     if (n == 0) {
-        assert_null(t->tier[WS_TIER_EXPENDABLE].oldest);
-        assert_null(t->tier[WS_TIER_EXPENDABLE].newest);
+        assert_null(ws_flow_oldest_in(t, WS_TIER_EXPENDABLE));
+        assert_null(ws_flow_newest_in(t, WS_TIER_EXPENDABLE));
     }
     return n;
 }
@@ -288,15 +289,15 @@ static void test_insert_lookup(void **state)
     assert_true(in_pool(&t, f));
     /* A zeroed record carrying the key. */
     assert_memory_equal(&f->key, &k, sizeof k);
-    assert_false(ws_timer_scheduled(&f->timer));
+    assert_false(ws_timer_armed(&f->timer));
     assert_int_equal(f->id, 0);
     assert_int_equal(f->last_ts, 0);
     assert_int_equal(f->side[0].state, WS_NONE);
     assert_int_equal(f->side[1].packets, 0);
-    assert_null(f->older);
-    assert_null(f->newer);
-    assert_ptr_equal(t.tier[WS_TIER_EXPENDABLE].newest, f);
-    assert_ptr_equal(t.tier[WS_TIER_EXPENDABLE].oldest, f);
+    assert_null(ws_flow_older(&t, f));
+    assert_null(ws_flow_newer(&t, f));
+    assert_ptr_equal(ws_flow_newest_in(&t, WS_TIER_EXPENDABLE), f);
+    assert_ptr_equal(ws_flow_oldest_in(&t, WS_TIER_EXPENDABLE), f);
 
     assert_ptr_equal(ws_flow_lookup(&t, &k), f);
     assert_ptr_equal(ws_flow_lookup(&t, &kr), f);  /* the other direction */
@@ -451,13 +452,13 @@ static void insert_n(struct ws_flow_table *t, struct ws_flow **f, uint32_t n)
 static void expect_order(struct ws_flow_table *t, struct ws_flow *const *expect, size_t n)
 {
     assert_int_equal(check_list(t), n);
-    struct ws_flow *f = t->tier[WS_TIER_EXPENDABLE].oldest;
-    for (size_t i = 0; i < n; i++, f = f->newer)
+    struct ws_flow *f = ws_flow_oldest_in(t, WS_TIER_EXPENDABLE);
+    for (size_t i = 0; i < n; i++, f = ws_flow_newer(t, f))
         assert_ptr_equal(f, expect[i]);
     assert_null(f);
     if (n) {
         assert_ptr_equal(ws_flow_least_recent(t), expect[0]);
-        assert_ptr_equal(t->tier[WS_TIER_EXPENDABLE].newest, expect[n - 1]);
+        assert_ptr_equal(ws_flow_newest_in(t, WS_TIER_EXPENDABLE), expect[n - 1]);
     }
 }
 
@@ -646,8 +647,8 @@ static void check_against_ref(struct ws_flow_table *t, const struct ref *m)
 {
     assert_int_equal(t->count, m->count);
     assert_int_equal(check_list(t), m->count);
-    struct ws_flow *f = t->tier[WS_TIER_EXPENDABLE].oldest;
-    for (uint32_t i = m->oldest; i != NIL; i = m->newer[i], f = f->newer) {
+    struct ws_flow *f = ws_flow_oldest_in(t, WS_TIER_EXPENDABLE);
+    for (uint32_t i = m->oldest; i != NIL; i = m->newer[i], f = ws_flow_newer(t, f)) {
         assert_non_null(f);
         assert_ptr_equal(f, m->flow[i]);
         assert_int_equal(f->id, i);
@@ -762,8 +763,8 @@ static void test_randomized(void **state)
             break;
         default:                          /* check the ends only */
             assert_int_equal(t.count, m.count);
-            assert_ptr_equal(t.tier[WS_TIER_EXPENDABLE].oldest, m.oldest == NIL ? NULL : m.flow[m.oldest]);
-            assert_ptr_equal(t.tier[WS_TIER_EXPENDABLE].newest, m.newest == NIL ? NULL : m.flow[m.newest]);
+            assert_ptr_equal(ws_flow_oldest_in(&t, WS_TIER_EXPENDABLE), m.oldest == NIL ? NULL : m.flow[m.oldest]);
+            assert_ptr_equal(ws_flow_newest_in(&t, WS_TIER_EXPENDABLE), m.newest == NIL ? NULL : m.flow[m.newest]);
             assert_int_equal(ws_flow_table_full(&t), m.count >= MAX);
             break;
         }

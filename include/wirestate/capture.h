@@ -48,6 +48,11 @@ enum ws_status ws_capture_set_filter(struct ws_capture *c, const char *expr, str
 enum ws_capture_next ws_capture_next(struct ws_capture *c, struct pcap_pkthdr **hdr,
                                      const uint8_t **data, struct ws_error *err);
 
+/* Like ws_capture_next() but never waits: a live capture with nothing
+ * buffered returns WS_CAPTURE_TIMEOUT at once (for filling a batch). */
+enum ws_capture_next ws_capture_next_ready(struct ws_capture *c, struct pcap_pkthdr **hdr,
+                                           const uint8_t **data, struct ws_error *err);
+
 /* A record's time in microseconds since the epoch.  pcapng stores 64-bit
  * timestamps in arbitrary units, so tv_sec can be anything: times before
  * 1970 become 0 and times past WS_CAPTURE_MAX_TIME_US are clamped, which

@@ -1,7 +1,7 @@
 /* deadline.h - the next thing a flow's clock will do, derived from its state.
  *
  * Nothing is stored per timer kind: the flow's states and timestamps say
- * what falls due next, so a flow has one heap entry however many endpoints
+ * what falls due next, so a flow has one timer however many endpoints
  * are waiting on something. */
 #ifndef WIRESTATE_DEADLINE_H
 #define WIRESTATE_DEADLINE_H

@@ -3,7 +3,9 @@
  * A flow holds two endpoints ("sides").  Side 0 is the endpoint whose
  * (address, port) sorts first, so both directions of a connection find the
  * same record.  Records come from a pool grown a chunk at a time up to
- * max_flows; nothing is allocated per packet.  Intrusive lists keep flows
+ * max_flows; nothing is allocated per packet.  Each record has a 32-bit index
+ * (its place in the pool), which is how the activity lists and the timer
+ * wheel link records: half the size of pointers.  Intrusive lists keep flows
  * ordered by last activity, one list per eviction tier, so the least recently
  * active flow of each tier is found in O(1) when the table is full. */
 #ifndef WIRESTATE_FLOW_TABLE_H
@@ -36,22 +38,39 @@ struct ws_flow_key {
 /* What the tap has seen one endpoint send, and the state that follows. */
 struct ws_side {
     int64_t state_since;   /* when the current state was entered (µs) */
+    uint64_t packets;      /* every segment it sent on this connection */
     uint32_t isn;          /* sequence number of its SYN */
     uint32_t snd_max;      /* highest seq + length (+1 per SYN/FIN) it sent */
     uint32_t ack_max;      /* highest ACK it sent: its receive point as last told */
     uint32_t fin_seq;      /* sequence number its FIN occupies */
-    uint64_t packets;      /* every segment it sent on this connection */
-    uint64_t bytes;        /* their TCP payload, retransmissions included */
-    uint16_t window;       /* last advertised window, unscaled */
+    /* TCP payload it sent, retransmissions included, in 48 bits (256 TiB,
+     * saturating) so that a side fits in 40 bytes: ws_side_bytes(). */
+    uint32_t bytes_lo;
+    uint16_t bytes_hi;
     uint8_t state;         /* enum ws_tcp_state */
-    uint8_t wscale;
-    unsigned syn_seen : 1;      /* it sent a SYN (isn valid) */
-    unsigned passive_open : 1;  /* its first SYN carried ACK: it answered a SYN */
-    unsigned seq_seen : 1;      /* snd_max valid */
-    unsigned ack_seen : 1;      /* ack_max valid */
-    unsigned fin_seen : 1;      /* fin_seq valid */
-    unsigned half_closed_reported : 1;
+    uint8_t syn_seen : 1;      /* it sent a SYN (isn valid) */
+    uint8_t passive_open : 1;  /* its first SYN carried ACK: it answered a SYN */
+    uint8_t seq_seen : 1;      /* snd_max valid */
+    uint8_t ack_seen : 1;      /* ack_max valid */
+    uint8_t fin_seen : 1;      /* fin_seq valid */
+    uint8_t half_closed_reported : 1;
 };
+
+#define WS_SIDE_BYTES_MAX ((UINT64_C(1) << 48) - 1)
+
+static inline uint64_t ws_side_bytes(const struct ws_side *s)
+{
+    return (uint64_t)s->bytes_hi << 32 | s->bytes_lo;
+}
+
+static inline void ws_side_add_bytes(struct ws_side *s, uint64_t n)
+{
+    uint64_t total = ws_side_bytes(s) + n;
+    if (total > WS_SIDE_BYTES_MAX)
+        total = WS_SIDE_BYTES_MAX;
+    s->bytes_lo = (uint32_t)total;
+    s->bytes_hi = (uint16_t)(total >> 32);
+}
 
 /* Which flows a full table gives up first (the tracker decides the tier).
  * EXPENDABLE: no side has reached a synchronized state, or all are done
@@ -60,10 +79,16 @@ struct ws_side {
  * endpoints users hunt for). */
 enum ws_flow_tier { WS_TIER_EXPENDABLE = 0, WS_TIER_ESTABLISHED, WS_TIER_COUNT };
 
+#define WS_FLOW_NIL UINT32_MAX   /* no flow: the end of a list */
+/* Indices (and so --max-flows) stay below this; the timer wheel names flows
+ * by index too and keeps a few values above it for itself. */
+#define WS_FLOW_MAX_INDEX (WS_TIMER_MAX_ID - WS_FLOW_CHUNK_RECORDS)
+
 struct ws_flow {
     struct ws_flow_key key;
     UT_hash_handle hh;
-    struct ws_flow *older, *newer;   /* activity list of its tier; also the free list */
+    uint32_t idx;                    /* its place in the pool, for ws_flow_at() */
+    uint32_t older, newer;           /* activity list of its tier (indices); also the free list */
     struct ws_timer timer;
     uint64_t id;
     int64_t first_ts, last_ts;
@@ -75,13 +100,13 @@ struct ws_flow {
 };
 
 struct ws_flow_list {
-    struct ws_flow *newest, *oldest;
+    uint32_t newest, oldest;         /* indices, WS_FLOW_NIL when empty */
 };
 
 struct ws_flow_table {
     struct ws_flow *by_key;          /* uthash head */
     struct ws_flow_list tier[WS_TIER_COUNT];
-    struct ws_flow *free_list;
+    uint32_t free_list;
     struct ws_flow **chunks;
     size_t chunk_count, chunk_capacity;
     size_t count, max_flows;
@@ -96,6 +121,14 @@ void ws_flow_key_from_segment(const struct ws_segment *seg, struct ws_flow_key *
                               int *sender_side);
 
 struct ws_flow *ws_flow_lookup(struct ws_flow_table *t, const struct ws_flow_key *key);
+
+/* Looking a flow up costs a cache miss for the hash bucket and one for each
+ * record on its chain.  A caller holding several packets starts those loads
+ * early, in two passes over the batch: first the buckets (returns the key's
+ * hash), then, once they have arrived, the first record of each chain.
+ * Only hints: nothing is read that could change the result of a lookup. */
+unsigned ws_flow_prefetch_bucket(const struct ws_flow_table *t, const struct ws_flow_key *key);
+void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigned hash);
 
 static inline bool ws_flow_table_full(const struct ws_flow_table *t)
 {
@@ -115,17 +148,44 @@ void ws_flow_set_tier(struct ws_flow_table *t, struct ws_flow *f, enum ws_flow_t
 /* Unlinks f and returns its record to the pool (the caller cancels its timer). */
 void ws_flow_remove(struct ws_flow_table *t, struct ws_flow *f);
 
+/* The record at a pool index (any index a record of this table carries). */
+static inline struct ws_flow *ws_flow_at(const struct ws_flow_table *t, uint32_t idx)
+{
+    return &t->chunks[idx / WS_FLOW_CHUNK_RECORDS][idx % WS_FLOW_CHUNK_RECORDS];
+}
+
+static inline struct ws_flow *ws_flow_at_or_null(const struct ws_flow_table *t, uint32_t idx)
+{
+    return idx == WS_FLOW_NIL ? NULL : ws_flow_at(t, idx);
+}
+
+/* Neighbours in the activity list of f's tier, NULL at the ends. */
+static inline struct ws_flow *ws_flow_older(const struct ws_flow_table *t, const struct ws_flow *f)
+{
+    return ws_flow_at_or_null(t, f->older);
+}
+
+static inline struct ws_flow *ws_flow_newer(const struct ws_flow_table *t, const struct ws_flow *f)
+{
+    return ws_flow_at_or_null(t, f->newer);
+}
+
+static inline struct ws_flow *ws_flow_newest_in(const struct ws_flow_table *t, enum ws_flow_tier tier)
+{
+    return ws_flow_at_or_null(t, t->tier[tier].newest);
+}
+
 /* The least recently active flow of a tier, or NULL. */
 static inline struct ws_flow *ws_flow_oldest_in(const struct ws_flow_table *t, enum ws_flow_tier tier)
 {
-    return t->tier[tier].oldest;
+    return ws_flow_at_or_null(t, t->tier[tier].oldest);
 }
 
 /* The least recently active flow, expendable ones first. */
 static inline struct ws_flow *ws_flow_least_recent(const struct ws_flow_table *t)
 {
-    struct ws_flow *f = t->tier[WS_TIER_EXPENDABLE].oldest;
-    return f ? f : t->tier[WS_TIER_ESTABLISHED].oldest;
+    struct ws_flow *f = ws_flow_oldest_in(t, WS_TIER_EXPENDABLE);
+    return f ? f : ws_flow_oldest_in(t, WS_TIER_ESTABLISHED);
 }
 
 /* Every flow, in flow id order, in a malloc'd array the caller frees; *n gets

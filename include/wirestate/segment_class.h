@@ -23,7 +23,7 @@ void ws_classify_segment(const struct ws_segment *seg, const struct ws_side *sen
                          const struct ws_side *receiver, struct ws_classification *out);
 
 /* Records what the segment shows about its sender (ISN, highest sequence,
- * highest ACK, FIN position, window).  Idempotent for retransmissions. */
+ * highest ACK, FIN position).  Idempotent for retransmissions. */
 void ws_side_learn(struct ws_side *sender, const struct ws_segment *seg);
 
 

@@ -1,9 +1,22 @@
-/* timers.h - deadlines ordered in a binary min-heap.
+/* timers.h - when each flow next needs attention: a hashed timing wheel.
  *
- * A struct ws_timer is embedded in whatever owns the deadline (a flow), so
- * scheduling never allocates once the heap has grown to the flow limit.
- * Ties are broken by a caller-given 64-bit key (the flow id), so timers that
- * fall due together always fire in the same order. */
+ * Every owner (a flow) has at most one timer, embedded in its record and named
+ * by a 32-bit id (the flow's index in its table).  Armed timers wait in a wheel
+ * of WS_WHEEL_SLOTS lists, one per tick of WS_WHEEL_TICK_US: arming, moving and
+ * cancelling cost O(1) and touch only the timer and its list neighbours, and
+ * nothing at all happens per packet while the clock stays inside one tick.
+ *
+ * When the clock enters a tick, that slot's timers move into a small "due"
+ * heap ordered by exact (deadline, tiebreak), asking the owner for each one's
+ * exact deadline on the way.  Timers therefore fire in the order one global
+ * heap would give them, to the microsecond, while the heap only ever holds
+ * about a tick's worth of timers instead of every flow.
+ *
+ * Arming is lazy by design: ws_timers_arm() only ever moves a timer earlier.
+ * A deadline that moved later (a flow's idle clock after every packet) stays
+ * where it was armed; when it comes up the owner sees the real deadline is
+ * later and arms it again.  ws_timers_pop_due() hands back the deadline the
+ * timer was armed for so the owner can tell the two cases apart. */
 #ifndef WIRESTATE_TIMERS_H
 #define WIRESTATE_TIMERS_H
 
@@ -11,27 +24,73 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define WS_WHEEL_TICK_SHIFT 20                       /* one tick = 2^20 µs, about 1 s */
+#define WS_WHEEL_TICK_US (INT64_C(1) << WS_WHEEL_TICK_SHIFT)
+#define WS_WHEEL_SLOTS 4096                          /* one turn: about 71 minutes */
+
+#define WS_TIMER_NIL UINT32_MAX                      /* "no timer": end of a list, nothing due */
+
+/* Embedded in the owner; set to WS_TIMER_UNARMED before first use.  Which
+ * fields mean what depends on where the timer is (see timer_wheel.c). */
 struct ws_timer {
-    int64_t deadline;      /* microseconds; meaningful while scheduled */
-    uint64_t tiebreak;     /* smaller fires first among equal deadlines */
-    uint32_t heap_slot;    /* 0 = not scheduled, else index + 1 */
+    uint32_t tick;   /* in the wheel: the tick it is armed for; in the due heap: its entry's number */
+    uint32_t next;   /* in the wheel: next timer of the slot */
+    uint32_t prev;   /* in the wheel: previous timer or WS_TIMER_NIL; else a WS_TIMER_AT_* tag */
 };
 
-struct ws_timer_heap {
-    struct ws_timer **items;
-    size_t count, capacity;
+#define WS_TIMER_AT_NOWHERE (UINT32_MAX - 1)
+#define WS_TIMER_AT_DUE (UINT32_MAX - 2)
+/* Ids must stay below this so they never collide with the tags above. */
+#define WS_TIMER_MAX_ID (UINT32_MAX - 16)
+#define WS_TIMER_UNARMED ((struct ws_timer){ .tick = 0, .next = WS_TIMER_NIL, .prev = WS_TIMER_AT_NOWHERE })
+
+/* How the wheel reaches the timers it holds, and learns their real deadlines. */
+struct ws_timer_owner {
+    void *ctx;
+    struct ws_timer *(*timer)(void *ctx, uint32_t id);
+    /* The deadline the id's timer stands for now (never earlier than armed),
+     * and the tiebreak: smaller fires first among equal deadlines. */
+    void (*deadline)(void *ctx, uint32_t id, int64_t *deadline, uint64_t *tiebreak);
 };
 
-/* Returns false if memory for `capacity` entries could not be reserved. */
-bool ws_timers_init(struct ws_timer_heap *h, size_t capacity);
-void ws_timers_free(struct ws_timer_heap *h);
+struct ws_due_entry {
+    int64_t deadline;
+    uint64_t tiebreak;
+    uint32_t id;
+    uint32_t seq;    /* valid while the timer is in the due heap with this number */
+};
 
-/* Insert, or move an already scheduled timer to its new deadline. */
-bool ws_timers_schedule(struct ws_timer_heap *h, struct ws_timer *t, int64_t deadline);
-void ws_timers_cancel(struct ws_timer_heap *h, struct ws_timer *t);
-/* Earliest timer, or NULL when none is scheduled. */
-struct ws_timer *ws_timers_peek(const struct ws_timer_heap *h);
+struct ws_timers {
+    struct ws_timer_owner owner;
+    uint32_t *slot;                 /* WS_WHEEL_SLOTS list heads (ids) */
+    struct ws_due_entry *due;       /* binary min-heap of timers whose tick has come */
+    size_t due_count, due_capacity;  /* entries, stale ones included */
+    uint32_t due_seq;               /* numbers due-heap entries */
+    uint64_t now_tick;              /* every tick up to this one has moved into the due heap */
+    size_t count;                   /* armed timers, wheel and heap */
+    uint64_t alloc_failures;        /* timers dropped because the due heap could not grow */
+};
 
-static inline bool ws_timer_scheduled(const struct ws_timer *t) { return t->heap_slot != 0; }
+bool ws_timers_init(struct ws_timers *w, struct ws_timer_owner owner);
+void ws_timers_free(struct ws_timers *w);
+
+static inline bool ws_timer_armed(const struct ws_timer *t)
+{
+    return t->prev != WS_TIMER_AT_NOWHERE;
+}
+
+/* Makes id's timer come up no later than deadline: arms it if unarmed, moves
+ * it earlier if armed later, leaves it alone otherwise.  False only when the
+ * due heap could not grow: an unarmed timer then stays unarmed, an armed one
+ * keeps its (later) deadline. */
+bool ws_timers_arm(struct ws_timers *w, uint32_t id, int64_t deadline, uint64_t tiebreak);
+
+void ws_timers_cancel(struct ws_timers *w, uint32_t id);
+
+/* The timer that comes up first at or before now, in (deadline, tiebreak)
+ * order, disarmed; *armed_for gets the deadline it was armed for.  Returns
+ * WS_TIMER_NIL when nothing is due.  The clock never runs backwards here: an
+ * earlier now than before only looks at what is already due. */
+uint32_t ws_timers_pop_due(struct ws_timers *w, int64_t now, int64_t *armed_for);
 
 #endif

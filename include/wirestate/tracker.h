@@ -43,7 +43,7 @@ struct ws_tracker_stats {
 struct ws_tracker {
     struct ws_tracker_config cfg;
     struct ws_flow_table flows;
-    struct ws_timer_heap timers;
+    struct ws_timers timers;
     struct ws_sink sink;
     struct ws_tracker_stats stats;
     uint64_t next_flow_id;
@@ -56,6 +56,12 @@ bool ws_tracker_init(struct ws_tracker *tr, const struct ws_tracker_config *cfg,
 void ws_tracker_free(struct ws_tracker *tr);
 
 void ws_tracker_segment(struct ws_tracker *tr, const struct ws_segment *seg);
+
+/* For a batch of segments about to be given to ws_tracker_segment(): call the
+ * first for each segment, then the second with each returned hash, then feed
+ * them in order.  They only start memory loads (see ws_flow_prefetch_bucket). */
+unsigned ws_tracker_prefetch_bucket(const struct ws_tracker *tr, const struct ws_segment *seg);
+void ws_tracker_prefetch_flow(const struct ws_tracker *tr, unsigned hash);
 
 /* Fires every timer due at or before now. Time never goes backwards: an
  * earlier now (a capture's out-of-order timestamp) is ignored. */

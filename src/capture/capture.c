@@ -170,21 +170,9 @@ static enum wait_result wait_for_packets(struct ws_capture *c, struct ws_error *
     return WAIT_READY;
 }
 
-enum ws_capture_next ws_capture_next(struct ws_capture *c, struct pcap_pkthdr **hdr,
-                                     const uint8_t **data, struct ws_error *err)
+/* What pcap_next_ex()'s return code means for the caller. */
+static enum ws_capture_next next_result(struct ws_capture *c, int rc, struct ws_error *err)
 {
-    int rc = pcap_next_ex(c->pcap, hdr, data);
-    if (rc == 0 && c->live) {
-        switch (wait_for_packets(c, err)) {
-        case WAIT_IDLE:
-            return WS_CAPTURE_TIMEOUT;
-        case WAIT_FAILED:
-            return WS_CAPTURE_ERROR;
-        case WAIT_READY:
-            break;
-        }
-        rc = pcap_next_ex(c->pcap, hdr, data);
-    }
     if (rc == 1) {
         c->records++;
         return WS_CAPTURE_PACKET;
@@ -204,6 +192,31 @@ enum ws_capture_next ws_capture_next(struct ws_capture *c, struct pcap_pkthdr **
                 (unsigned long long)c->records, where, pcap_geterr(c->pcap));
     }
     return WS_CAPTURE_ERROR;
+}
+
+enum ws_capture_next ws_capture_next(struct ws_capture *c, struct pcap_pkthdr **hdr,
+                                     const uint8_t **data, struct ws_error *err)
+{
+    int rc = pcap_next_ex(c->pcap, hdr, data);
+    if (rc == 0 && c->live) {
+        switch (wait_for_packets(c, err)) {
+        case WAIT_IDLE:
+            return WS_CAPTURE_TIMEOUT;
+        case WAIT_FAILED:
+            return WS_CAPTURE_ERROR;
+        case WAIT_READY:
+            break;
+        }
+        rc = pcap_next_ex(c->pcap, hdr, data);
+    }
+    return next_result(c, rc, err);
+}
+
+enum ws_capture_next ws_capture_next_ready(struct ws_capture *c, struct pcap_pkthdr **hdr,
+                                           const uint8_t **data, struct ws_error *err)
+{
+    /* Live handles are non-blocking: 0 means nothing is buffered right now. */
+    return next_result(c, pcap_next_ex(c->pcap, hdr, data), err);
 }
 
 int64_t ws_capture_time_us(const struct pcap_pkthdr *h)

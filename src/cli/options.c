@@ -126,7 +126,7 @@ static enum ws_status join_filter(struct ws_options *o, int argc, char **argv, s
 
 static enum ws_status parse_one(struct ws_options *o, int c, int *t_count, struct ws_error *err)
 {
-    long long n;
+    long long n = 0;
     enum ws_status st = WS_OK;
     switch (c) {
     case 'r': o->read_file = optarg; break;
@@ -180,7 +180,7 @@ static enum ws_status parse_one(struct ws_options *o, int c, int *t_count, struc
         st = parse_seconds("--idle-timeout", optarg, false, &o->tracker.idle_timeout_us, err);
         break;
     case OPT_MAX_FLOWS:
-        if ((st = parse_count("--max-flows", optarg, 1, 1LL << 32, &n, err)) == WS_OK)
+        if ((st = parse_count("--max-flows", optarg, 1, WS_FLOW_MAX_INDEX, &n, err)) == WS_OK)
             o->tracker.max_flows = (size_t)n;
         break;
     default:

@@ -28,11 +28,20 @@ static unsigned flow_key_hash(const struct ws_flow_table *t, const struct ws_flo
 }
 
 _Static_assert(sizeof(struct ws_flow_key) % 8 == 0, "flow key is hashed in 8-byte words");
+/* The record's size is the memory per flow (see tools/bench.sh); these keep
+ * a change from growing it unnoticed. */
+_Static_assert(sizeof(struct ws_side) == 40, "an endpoint's facts fit in 40 bytes");
+_Static_assert(sizeof(struct ws_flow) <= 312, "a flow record stays within 312 bytes");
 
 bool ws_flow_table_init(struct ws_flow_table *t, size_t max_flows, uint64_t hash_seed)
 {
     memset(t, 0, sizeof *t);
     t->max_flows = max_flows ? max_flows : 1;
+    if (t->max_flows > WS_FLOW_MAX_INDEX)
+        t->max_flows = WS_FLOW_MAX_INDEX;
+    t->free_list = WS_FLOW_NIL;
+    for (int i = 0; i < WS_TIER_COUNT; i++)
+        t->tier[i].newest = t->tier[i].oldest = WS_FLOW_NIL;
     t->hash_seed = hash_seed ? hash_seed : WS_DEFAULT_HASH_SEED;
     return true;
 }
@@ -67,6 +76,29 @@ void ws_flow_key_from_segment(const struct ws_segment *seg, struct ws_flow_key *
     *sender_side = s;
 }
 
+unsigned ws_flow_prefetch_bucket(const struct ws_flow_table *t, const struct ws_flow_key *key)
+{
+    unsigned hash = flow_key_hash(t, key);
+    if (t->by_key) {
+        const UT_hash_table *tbl = t->by_key->hh.tbl;
+        __builtin_prefetch(&tbl->buckets[hash & (tbl->num_buckets - 1U)]);
+    }
+    return hash;
+}
+
+void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigned hash)
+{
+    if (!t->by_key)
+        return;
+    const UT_hash_table *tbl = t->by_key->hh.tbl;
+    const UT_hash_handle *first = tbl->buckets[hash & (tbl->num_buckets - 1U)].hh_head;
+    if (first) {
+        /* The handle (chain link and stored hash) and the key it points to. */
+        __builtin_prefetch(first);
+        __builtin_prefetch(first->key);
+    }
+}
+
 struct ws_flow *ws_flow_lookup(struct ws_flow_table *t, const struct ws_flow_key *key)
 {
     struct ws_flow *f = NULL;
@@ -78,6 +110,8 @@ struct ws_flow *ws_flow_lookup(struct ws_flow_table *t, const struct ws_flow_key
  * allocations, all made before the table first fills. */
 static bool add_chunk(struct ws_flow_table *t)
 {
+    if ((t->chunk_count + 1) * WS_FLOW_CHUNK_RECORDS > WS_FLOW_MAX_INDEX)
+        return false;
     if (t->chunk_count == t->chunk_capacity) {
         size_t cap = t->chunk_capacity ? t->chunk_capacity * 2 : 16;
         struct ws_flow **chunks = realloc(t->chunks, cap * sizeof *chunks);
@@ -90,56 +124,67 @@ static bool add_chunk(struct ws_flow_table *t)
     struct ws_flow *chunk = calloc(n, sizeof *chunk);
     if (!chunk)
         return false;
+    uint32_t base = (uint32_t)(t->chunk_count * n);
     t->chunks[t->chunk_count++] = chunk;
     for (size_t i = n; i-- > 0;) {
+        chunk[i].idx = base + (uint32_t)i;
         chunk[i].newer = t->free_list;
-        t->free_list = &chunk[i];
+        t->free_list = chunk[i].idx;
     }
     return true;
 }
 
-static void list_unlink(struct ws_flow_list *l, struct ws_flow *f)
+static void list_unlink(struct ws_flow_table *t, struct ws_flow_list *l, struct ws_flow *f)
 {
-    if (f->older)
-        f->older->newer = f->newer;
+    if (f->older != WS_FLOW_NIL)
+        ws_flow_at(t, f->older)->newer = f->newer;
     else
         l->oldest = f->newer;
-    if (f->newer)
-        f->newer->older = f->older;
+    if (f->newer != WS_FLOW_NIL)
+        ws_flow_at(t, f->newer)->older = f->older;
     else
         l->newest = f->older;
-    f->older = f->newer = NULL;
+    f->older = f->newer = WS_FLOW_NIL;
 }
 
-static void list_push_newest(struct ws_flow_list *l, struct ws_flow *f)
+static void list_push_newest(struct ws_flow_table *t, struct ws_flow_list *l, struct ws_flow *f)
 {
     f->older = l->newest;
-    f->newer = NULL;
-    if (l->newest)
-        l->newest->newer = f;
+    f->newer = WS_FLOW_NIL;
+    if (l->newest != WS_FLOW_NIL)
+        ws_flow_at(t, l->newest)->newer = f->idx;
     else
-        l->oldest = f;
-    l->newest = f;
+        l->oldest = f->idx;
+    l->newest = f->idx;
+}
+
+/* A record back on the free list; only idx and the list link stay meaningful. */
+static void release(struct ws_flow_table *t, struct ws_flow *f)
+{
+    f->newer = t->free_list;
+    t->free_list = f->idx;
 }
 
 struct ws_flow *ws_flow_insert(struct ws_flow_table *t, const struct ws_flow_key *key)
 {
     if (ws_flow_table_full(t))
         return NULL;
-    if (!t->free_list && !add_chunk(t))
+    if (t->free_list == WS_FLOW_NIL && !add_chunk(t))
         return NULL;
-    struct ws_flow *f = t->free_list;
+    struct ws_flow *f = ws_flow_at(t, t->free_list);
     t->free_list = f->newer;
+    uint32_t idx = f->idx;
     memset(f, 0, sizeof *f);
+    f->idx = idx;
+    f->timer = WS_TIMER_UNARMED;
     f->key = *key;
     HASH_ADD_BYHASHVALUE(hh, t->by_key, key, sizeof f->key, flow_key_hash(t, key), f);
     if (f->hh.tbl == NULL) {         /* uthash could not grow: give the record back */
-        f->newer = t->free_list;
-        t->free_list = f;
+        release(t, f);
         return NULL;
     }
     f->tier = WS_TIER_EXPENDABLE;
-    list_push_newest(&t->tier[f->tier], f);
+    list_push_newest(t, &t->tier[f->tier], f);
     t->count++;
     return f;
 }
@@ -147,27 +192,26 @@ struct ws_flow *ws_flow_insert(struct ws_flow_table *t, const struct ws_flow_key
 void ws_flow_touch(struct ws_flow_table *t, struct ws_flow *f)
 {
     struct ws_flow_list *l = &t->tier[f->tier];
-    if (l->newest == f)
+    if (l->newest == f->idx)
         return;
-    list_unlink(l, f);
-    list_push_newest(l, f);
+    list_unlink(t, l, f);
+    list_push_newest(t, l, f);
 }
 
 void ws_flow_set_tier(struct ws_flow_table *t, struct ws_flow *f, enum ws_flow_tier tier)
 {
     if (f->tier == tier)
         return;
-    list_unlink(&t->tier[f->tier], f);
+    list_unlink(t, &t->tier[f->tier], f);
     f->tier = (uint8_t)tier;
-    list_push_newest(&t->tier[tier], f);
+    list_push_newest(t, &t->tier[tier], f);
 }
 
 void ws_flow_remove(struct ws_flow_table *t, struct ws_flow *f)
 {
     HASH_DELETE(hh, t->by_key, f);
-    list_unlink(&t->tier[f->tier], f);
-    f->newer = t->free_list;
-    t->free_list = f;
+    list_unlink(t, &t->tier[f->tier], f);
+    release(t, f);
     t->count--;
 }
 
@@ -185,8 +229,11 @@ struct ws_flow **ws_flow_table_by_id(const struct ws_flow_table *t, size_t *n)
     if (!all)
         return NULL;
     for (int tier = 0; tier < WS_TIER_COUNT; tier++)
-        for (struct ws_flow *f = t->tier[tier].newest; f && *n < t->count; f = f->older)
+        for (uint32_t i = t->tier[tier].newest; i != WS_FLOW_NIL && *n < t->count;) {
+            struct ws_flow *f = ws_flow_at(t, i);
             all[(*n)++] = f;
+            i = f->older;
+        }
     if (*n > 1)
         qsort(all, *n, sizeof *all, by_id);
     return all;

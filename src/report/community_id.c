@@ -1,12 +1,29 @@
 /* community_id.c - Community ID v1 over a flow key, hashed with OpenSSL's SHA-1. */
 #include "wirestate/community_id.h"
 
-#include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 
 #define TCP_PROTOCOL 6
+
+/* One digest context for the whole run: looking SHA-1 up and allocating a
+ * context for every flow record (what EVP_Digest does) cost more than the
+ * hashing.  Both live until exit; wirestate hashes from one thread. */
+static bool sha1(const uint8_t *in, size_t n, unsigned char *digest, unsigned int *digest_len)
+{
+    static EVP_MD_CTX *ctx;
+    static const EVP_MD *md;
+    if (!ctx) {
+        md = EVP_sha1();
+        ctx = EVP_MD_CTX_new();
+        if (!ctx || !md)
+            return false;
+    }
+    return EVP_DigestInit_ex(ctx, md, NULL) == 1 && EVP_DigestUpdate(ctx, in, n) == 1 &&
+           EVP_DigestFinal_ex(ctx, digest, digest_len) == 1;
+}
 
 const char *ws_community_id(const struct ws_flow_key *key, uint16_t seed, char *buf, size_t len)
 {
@@ -30,14 +47,13 @@ const char *ws_community_id(const struct ws_flow_key *key, uint16_t seed, char *
 
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int digest_len = 0;
-    unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
-    if (len < WS_COMMUNITY_ID_STRLEN ||
-        EVP_Digest(in, n, digest, &digest_len, EVP_sha1(), NULL) != 1 || digest_len != 20) {
+    if (len < WS_COMMUNITY_ID_STRLEN || !sha1(in, n, digest, &digest_len) || digest_len != 20) {
         if (len)
             buf[0] = '\0';
         return buf;
     }
-    EVP_EncodeBlock(b64, digest, (int)digest_len);
-    snprintf(buf, len, "1:%s", (const char *)b64);
+    buf[0] = '1';
+    buf[1] = ':';
+    EVP_EncodeBlock((unsigned char *)buf + 2, digest, (int)digest_len);   /* 28 chars and a NUL */
     return buf;
 }

@@ -6,36 +6,42 @@
 
 #include "wirestate/config.h"
 
-void ws_line_mem(struct ws_line *l, const char *s, size_t n)
+/* Two digits per division: numbers are most of a JSON line. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+static unsigned decimal_digits(uint64_t v)
 {
-    size_t room = sizeof l->buf - l->len;
-    if (n > room)
-        n = room;
-    memcpy(l->buf + l->len, s, n);
-    l->len += n;
+    unsigned n = 1;
+    while (v >= 100) {
+        v /= 100;
+        n += 2;
+    }
+    return n + (v >= 10);
 }
 
-void ws_line_str(struct ws_line *l, const char *s)
-{
-    ws_line_mem(l, s, strlen(s));
-}
-
-void ws_line_char(struct ws_line *l, char c)
-{
-    if (l->len < sizeof l->buf)
-        l->buf[l->len++] = c;
-}
-
+/* Written straight into the line, last digit first. */
 void ws_line_u64(struct ws_line *l, uint64_t v)
 {
-    char digits[20];
-    size_t n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        ws_line_char(l, digits[--n]);
+    unsigned n = decimal_digits(v);
+    if (sizeof l->buf - l->len < n)
+        return;
+    char *end = l->buf + l->len + n;
+    l->len += n;
+    while (v >= 100) {
+        unsigned pair = (unsigned)(v % 100) * 2;
+        v /= 100;
+        *--end = digit_pairs[pair + 1];
+        *--end = digit_pairs[pair];
+    }
+    if (v >= 10) {
+        *--end = digit_pairs[v * 2 + 1];
+        *--end = digit_pairs[v * 2];
+    } else {
+        *--end = (char)('0' + v);
+    }
 }
 
 void ws_line_epoch(struct ws_line *l, int64_t us)
@@ -45,11 +51,13 @@ void ws_line_epoch(struct ws_line *l, int64_t us)
         ws_line_char(l, '-');
     ws_line_u64(l, mag / WS_USEC_PER_SEC);
     ws_line_char(l, '.');
-    uint64_t frac = mag % WS_USEC_PER_SEC;
+    unsigned frac = (unsigned)(mag % WS_USEC_PER_SEC);
     char six[6];
-    for (int i = 5; i >= 0; i--) {
-        six[i] = (char)('0' + frac % 10);
-        frac /= 10;
+    for (int i = 4; i >= 0; i -= 2) {
+        unsigned pair = (frac % 100) * 2;
+        frac /= 100;
+        six[i] = digit_pairs[pair];
+        six[i + 1] = digit_pairs[pair + 1];
     }
     ws_line_mem(l, six, sizeof six);
 }
@@ -81,11 +89,25 @@ void ws_line_json_str(struct ws_line *l, const char *s)
 
 static void ipv4(struct ws_line *l, const uint8_t *a)
 {
+    char text[16];
+    size_t n = 0;
     for (int i = 0; i < 4; i++) {
+        unsigned v = a[i];
         if (i)
-            ws_line_char(l, '.');
-        ws_line_u64(l, a[i]);
+            text[n++] = '.';
+        if (v >= 100) {
+            text[n++] = (char)('0' + v / 100);
+            v %= 100;
+            text[n++] = digit_pairs[v * 2];
+            text[n++] = digit_pairs[v * 2 + 1];
+        } else if (v >= 10) {
+            text[n++] = digit_pairs[v * 2];
+            text[n++] = digit_pairs[v * 2 + 1];
+        } else {
+            text[n++] = (char)('0' + v);
+        }
     }
+    ws_line_mem(l, text, n);
 }
 
 void ws_line_endpoint(struct ws_line *l, const struct ws_endpoint *e)
@@ -101,31 +123,6 @@ void ws_line_endpoint(struct ws_line *l, const struct ws_endpoint *e)
     }
     ws_line_char(l, ':');
     ws_line_u64(l, e->port);
-}
-
-void ws_line_json_key_str(struct ws_line *l, const char *key, const char *value)
-{
-    ws_line_mem(l, ",\"", 2);
-    ws_line_str(l, key);
-    ws_line_mem(l, "\":", 2);
-    ws_line_json_str(l, value);
-}
-
-void ws_line_json_key_u64(struct ws_line *l, const char *key, uint64_t value)
-{
-    ws_line_mem(l, ",\"", 2);
-    ws_line_str(l, key);
-    ws_line_mem(l, "\":", 2);
-    ws_line_u64(l, value);
-}
-
-void ws_line_json_key_name(struct ws_line *l, const char *key, const char *value)
-{
-    ws_line_mem(l, ",\"", 2);
-    ws_line_str(l, key);
-    ws_line_mem(l, "\":\"", 3);
-    ws_line_str(l, value);
-    ws_line_char(l, '"');
 }
 
 static void flags(struct ws_line *l, uint16_t f)
@@ -177,5 +174,10 @@ void ws_line_cause(struct ws_line *l, const struct ws_event *ev)
 
 bool ws_line_write(const struct ws_line *l, FILE *out)
 {
+#ifdef __GLIBC__
+    /* One thread writes: the stream's lock is pure cost. */
+    return fwrite_unlocked(l->buf, 1, l->len, out) == l->len;
+#else
     return fwrite(l->buf, 1, l->len, out) == l->len;
+#endif
 }

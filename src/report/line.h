@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "wirestate/event.h"
 
@@ -20,9 +21,31 @@ struct ws_line {
 
 static inline void ws_line_reset(struct ws_line *l) { l->len = 0; }
 
-void ws_line_mem(struct ws_line *l, const char *s, size_t n);
-void ws_line_str(struct ws_line *l, const char *s);
-void ws_line_char(struct ws_line *l, char c);
+/* The small appenders are inline: a JSON line makes about thirty calls, and
+ * with literal arguments the compiler turns most into a few stores. */
+static inline void ws_line_mem(struct ws_line *l, const char *s, size_t n)
+{
+    size_t room = sizeof l->buf - l->len;
+    if (n > room)
+        n = room;
+    memcpy(l->buf + l->len, s, n);
+    l->len += n;
+}
+
+/* A string literal, its length known at compile time. */
+#define WS_LINE_LIT(l, lit) ws_line_mem((l), "" lit, sizeof(lit) - 1)
+
+static inline void ws_line_str(struct ws_line *l, const char *s)
+{
+    ws_line_mem(l, s, strlen(s));
+}
+
+static inline void ws_line_char(struct ws_line *l, char c)
+{
+    if (l->len < sizeof l->buf)
+        l->buf[l->len++] = c;
+}
+
 void ws_line_u64(struct ws_line *l, uint64_t v);
 /* Seconds with exactly six decimals: "1700000000.000100", "-1.500000". */
 void ws_line_epoch(struct ws_line *l, int64_t us);
@@ -30,12 +53,8 @@ void ws_line_epoch(struct ws_line *l, int64_t us);
 void ws_line_json_str(struct ws_line *l, const char *s);
 /* "192.0.2.1:80" or "[2001:db8::1]:443". */
 void ws_line_endpoint(struct ws_line *l, const struct ws_endpoint *e);
-/* ,"key": then a JSON string / a number. */
-void ws_line_json_key_str(struct ws_line *l, const char *key, const char *value);
-void ws_line_json_key_u64(struct ws_line *l, const char *key, uint64_t value);
-
-/* ,"key":"value" for values known to need no escaping (state, role, enum names). */
-void ws_line_json_key_name(struct ws_line *l, const char *key, const char *value);
+/* ,"key": for a literal key. */
+#define WS_JSON_KEY(l, key) WS_LINE_LIT((l), ",\"" key "\":")
 /* The cause of a transition, as ws_event_cause_text() spells it; its parts
  * are wirestate's own fixed strings, so it needs no JSON escaping. */
 void ws_line_cause(struct ws_line *l, const struct ws_event *ev);

@@ -6,107 +6,137 @@
 static void head(struct ws_line *l, int64_t ts, const char *type)
 {
     ws_line_reset(l);
-    ws_line_mem(l, "{\"ts\":", 6);
+    WS_LINE_LIT(l, "{\"ts\":");
     ws_line_epoch(l, ts);
-    ws_line_mem(l, ",\"type\":\"", 9);
+    WS_LINE_LIT(l, ",\"type\":\"");
     ws_line_str(l, type);
     ws_line_char(l, '"');
 }
 
-static void key_endpoint(struct ws_line *l, const char *key, const struct ws_endpoint *e)
+/* Values known to need no escaping (state, role and other enum names). */
+static void name_value(struct ws_line *l, const char *value)
 {
-    ws_line_mem(l, ",\"", 2);
-    ws_line_str(l, key);
-    ws_line_mem(l, "\":\"", 3);
-    ws_line_endpoint(l, e);   /* digits, dots, colons, brackets: nothing to escape */
+    ws_line_char(l, '"');
+    ws_line_str(l, value);
     ws_line_char(l, '"');
 }
 
-static void key_bool(struct ws_line *l, const char *key, bool v)
+/* Digits, dots, colons, brackets: nothing to escape. */
+static void endpoint_value(struct ws_line *l, const struct ws_endpoint *e)
 {
-    ws_line_mem(l, ",\"", 2);
-    ws_line_str(l, key);
-    ws_line_mem(l, "\":", 2);
-    ws_line_str(l, v ? "true" : "false");
+    ws_line_char(l, '"');
+    ws_line_endpoint(l, e);
+    ws_line_char(l, '"');
 }
 
-static void key_epoch(struct ws_line *l, const char *key, int64_t us)
+static void bool_value(struct ws_line *l, bool v)
 {
-    ws_line_mem(l, ",\"", 2);
-    ws_line_str(l, key);
-    ws_line_mem(l, "\":", 2);
-    ws_line_epoch(l, us);
+    if (v)
+        WS_LINE_LIT(l, "true");
+    else
+        WS_LINE_LIT(l, "false");
 }
 
-static void key_state(struct ws_line *l, const char *key, enum ws_tcp_state s)
+static void state_value(struct ws_line *l, enum ws_tcp_state s)
 {
-    ws_line_json_key_name(l, key, ws_tcp_state_name(s, WS_NAMES_RFC));
+    name_value(l, ws_tcp_state_name(s, WS_NAMES_RFC));
 }
 
 static void endpoints(struct ws_line *l, const struct ws_event *ev)
 {
+    WS_JSON_KEY(l, "flow");
     if (ev->flow_id)
-        ws_line_json_key_u64(l, "flow", ev->flow_id);
+        ws_line_u64(l, ev->flow_id);
     else
-        ws_line_str(l, ",\"flow\":null");
-    key_endpoint(l, "endpoint", &ev->endpoint);
-    key_endpoint(l, "peer", &ev->peer);
-    if (ev->flow_id)
-        ws_line_json_key_name(l, "role", ws_role_name(ev->role));
+        WS_LINE_LIT(l, "null");
+    WS_JSON_KEY(l, "endpoint");
+    endpoint_value(l, &ev->endpoint);
+    WS_JSON_KEY(l, "peer");
+    endpoint_value(l, &ev->peer);
+    if (ev->flow_id) {
+        WS_JSON_KEY(l, "role");
+        name_value(l, ws_role_name(ev->role));
+    }
 }
 
 static void flow_record(struct ws_line *l, const struct ws_event *ev)
 {
     const struct ws_flow_record *f = ev->record;
     head(l, ev->ts_us, "flow");
-    ws_line_json_key_u64(l, "flow", f->flow_id);
-    key_endpoint(l, "orig", &f->orig);
-    key_endpoint(l, "resp", &f->resp);
-    key_epoch(l, "start", f->start_us);
-    key_epoch(l, "end", f->end_us);
-    key_epoch(l, "duration", f->end_us - f->start_us);
-    ws_line_json_key_u64(l, "orig_packets", f->orig_packets);
-    ws_line_json_key_u64(l, "resp_packets", f->resp_packets);
-    ws_line_json_key_u64(l, "orig_bytes", f->orig_bytes);
-    ws_line_json_key_u64(l, "resp_bytes", f->resp_bytes);
-    key_state(l, "orig_state", f->orig_state);
-    key_state(l, "resp_state", f->resp_state);
-    key_bool(l, "midstream", f->midstream);
-    ws_line_json_key_name(l, "conn_state", f->conn_state);
-    ws_line_json_key_str(l, "history", f->history);
-    ws_line_json_key_name(l, "community_id", f->community_id);
-    ws_line_json_key_name(l, "reason", ws_flow_end_name(f->reason));
+    WS_JSON_KEY(l, "flow");
+    ws_line_u64(l, f->flow_id);
+    WS_JSON_KEY(l, "orig");
+    endpoint_value(l, &f->orig);
+    WS_JSON_KEY(l, "resp");
+    endpoint_value(l, &f->resp);
+    WS_JSON_KEY(l, "start");
+    ws_line_epoch(l, f->start_us);
+    WS_JSON_KEY(l, "end");
+    ws_line_epoch(l, f->end_us);
+    WS_JSON_KEY(l, "duration");
+    ws_line_epoch(l, f->end_us - f->start_us);
+    WS_JSON_KEY(l, "orig_packets");
+    ws_line_u64(l, f->orig_packets);
+    WS_JSON_KEY(l, "resp_packets");
+    ws_line_u64(l, f->resp_packets);
+    WS_JSON_KEY(l, "orig_bytes");
+    ws_line_u64(l, f->orig_bytes);
+    WS_JSON_KEY(l, "resp_bytes");
+    ws_line_u64(l, f->resp_bytes);
+    WS_JSON_KEY(l, "orig_state");
+    state_value(l, f->orig_state);
+    WS_JSON_KEY(l, "resp_state");
+    state_value(l, f->resp_state);
+    WS_JSON_KEY(l, "midstream");
+    bool_value(l, f->midstream);
+    WS_JSON_KEY(l, "conn_state");
+    name_value(l, f->conn_state);
+    WS_JSON_KEY(l, "history");
+    ws_line_json_str(l, f->history);
+    WS_JSON_KEY(l, "community_id");
+    name_value(l, f->community_id);
+    WS_JSON_KEY(l, "reason");
+    name_value(l, ws_flow_end_name(f->reason));
 }
 
 void ws_report_json_event(struct ws_reporter *r, const struct ws_event *ev)
 {
     struct ws_line l;
+    ws_line_reset(&l);
     switch (ev->type) {
     case WS_EV_TRANSITION:
         head(&l, ev->ts_us, "transition");
         endpoints(&l, ev);
-        key_state(&l, "from", ev->from);
-        key_state(&l, "to", ev->to);
+        WS_JSON_KEY(&l, "from");
+        state_value(&l, ev->from);
+        WS_JSON_KEY(&l, "to");
+        state_value(&l, ev->to);
+        WS_JSON_KEY(&l, "cause");
         if (ev->cause.kind == WS_CAUSE_TEXT) {
-            ws_line_json_key_str(&l, "cause", ev->text);
+            ws_line_json_str(&l, ev->text);
         } else {
-            ws_line_mem(&l, ",\"cause\":\"", 10);
+            ws_line_char(&l, '"');
             ws_line_cause(&l, ev);
             ws_line_char(&l, '"');
         }
-        key_bool(&l, "midstream", ev->midstream);
+        WS_JSON_KEY(&l, "midstream");
+        bool_value(&l, ev->midstream);
         break;
     case WS_EV_HALF_CLOSED:
         head(&l, ev->ts_us, "half_closed");
         endpoints(&l, ev);
-        key_state(&l, "state", ev->to);
-        ws_line_json_key_u64(&l, "seconds", (uint64_t)(ev->seconds < 0 ? 0 : ev->seconds));
+        WS_JSON_KEY(&l, "state");
+        state_value(&l, ev->to);
+        WS_JSON_KEY(&l, "seconds");
+        ws_line_u64(&l, (uint64_t)(ev->seconds < 0 ? 0 : ev->seconds));
         break;
     case WS_EV_ANOMALY:
         head(&l, ev->ts_us, "anomaly");
         endpoints(&l, ev);
-        ws_line_json_key_str(&l, "kind", ev->kind);
-        ws_line_json_key_str(&l, "detail", ev->text);
+        WS_JSON_KEY(&l, "kind");
+        ws_line_json_str(&l, ev->kind);
+        WS_JSON_KEY(&l, "detail");
+        ws_line_json_str(&l, ev->text);
         break;
     case WS_EV_FLOW:
         flow_record(&l, ev);
@@ -114,12 +144,16 @@ void ws_report_json_event(struct ws_reporter *r, const struct ws_event *ev)
     case WS_EV_EXPIRED:
         head(&l, ev->ts_us, "expired");
         endpoints(&l, ev);
-        ws_line_json_key_str(&l, "reason", ev->kind);
-        key_state(&l, "client_state", ev->from);
-        key_state(&l, "server_state", ev->to);
-        key_bool(&l, "midstream", ev->midstream);
+        WS_JSON_KEY(&l, "reason");
+        ws_line_json_str(&l, ev->kind);
+        WS_JSON_KEY(&l, "client_state");
+        state_value(&l, ev->from);
+        WS_JSON_KEY(&l, "server_state");
+        state_value(&l, ev->to);
+        WS_JSON_KEY(&l, "midstream");
+        bool_value(&l, ev->midstream);
         break;
     }
-    ws_line_mem(&l, "}\n", 2);
+    WS_LINE_LIT(&l, "}\n");
     ws_line_write(&l, r->out);
 }

@@ -122,8 +122,6 @@ void ws_side_learn(struct ws_side *s, const struct ws_segment *seg)
         s->syn_seen = 1;
         s->isn = seg->seq;
         s->passive_open = has(f, WS_TCP_ACK);
-        if (seg->has_wscale)
-            s->wscale = seg->wscale;
     }
     uint32_t end = segment_end(seg);
     if (!s->seq_seen || ws_seq_gt(end, s->snd_max)) {
@@ -138,7 +136,5 @@ void ws_side_learn(struct ws_side *s, const struct ws_segment *seg)
         s->ack_max = seg->ack;
         s->ack_seen = 1;
     }
-    if (seg->has_window)
-        s->window = seg->window;
 }
 

@@ -27,6 +27,21 @@ void ws_tracker_config_defaults(struct ws_tracker_config *cfg)
     cfg->hash_seed = 0;
 }
 
+/* The timer wheel names flows by pool index and asks for their deadlines. */
+static struct ws_timer *timer_of_flow(void *ctx, uint32_t idx)
+{
+    struct ws_tracker *tr = ctx;
+    return &ws_flow_at(&tr->flows, idx)->timer;
+}
+
+static void deadline_of_flow(void *ctx, uint32_t idx, int64_t *deadline, uint64_t *tiebreak)
+{
+    struct ws_tracker *tr = ctx;
+    const struct ws_flow *f = ws_flow_at(&tr->flows, idx);
+    *deadline = ws_flow_next_due(f, &tr->cfg).at;
+    *tiebreak = f->id;
+}
+
 bool ws_tracker_init(struct ws_tracker *tr, const struct ws_tracker_config *cfg,
                      struct ws_sink sink)
 {
@@ -35,20 +50,15 @@ bool ws_tracker_init(struct ws_tracker *tr, const struct ws_tracker_config *cfg,
     tr->sink = sink;
     tr->next_flow_id = 1;
     tr->now = INT64_MIN;
-    size_t initial = cfg->max_flows < 4096 ? cfg->max_flows : 4096;
+    struct ws_timer_owner owner = { .ctx = tr, .timer = timer_of_flow, .deadline = deadline_of_flow };
     return ws_flow_table_init(&tr->flows, cfg->max_flows, cfg->hash_seed) &&
-           ws_timers_init(&tr->timers, initial);
+           ws_timers_init(&tr->timers, owner);
 }
 
 void ws_tracker_free(struct ws_tracker *tr)
 {
     ws_flow_table_free(&tr->flows);
     ws_timers_free(&tr->timers);
-}
-
-static struct ws_flow *flow_of_timer(struct ws_timer *t)
-{
-    return (struct ws_flow *)((char *)t - offsetof(struct ws_flow, timer));
 }
 
 /* ---- events ---------------------------------------------------------- */
@@ -139,8 +149,8 @@ static void emit_flow_record(struct ws_tracker *tr, const struct ws_flow *f, enu
         .end_us = f->last_ts,
         .orig_packets = f->side[o].packets,
         .resp_packets = f->side[r].packets,
-        .orig_bytes = f->side[o].bytes,
-        .resp_bytes = f->side[r].bytes,
+        .orig_bytes = ws_side_bytes(&f->side[o]),
+        .resp_bytes = ws_side_bytes(&f->side[r]),
         .orig_state = (enum ws_tcp_state)f->side[o].state,
         .resp_state = (enum ws_tcp_state)f->side[r].state,
         .midstream = f->midstream,
@@ -149,7 +159,8 @@ static void emit_flow_record(struct ws_tracker *tr, const struct ws_flow *f, enu
     side_endpoint(f, o, &rec.orig);
     side_endpoint(f, r, &rec.resp);
     rec.conn_state = ws_zeek_conn_state(&f->zeek, rec.orig_bytes, rec.resp_bytes);
-    snprintf(rec.history, sizeof rec.history, "%s", f->zeek.history);
+    _Static_assert(sizeof rec.history >= sizeof f->zeek.history, "history fits the record");
+    memcpy(rec.history, f->zeek.history, sizeof f->zeek.history);
     ws_community_id(&f->key, 0, rec.community_id, sizeof rec.community_id);
 
     struct ws_event ev = { .type = WS_EV_FLOW, .ts_us = ts, .record = &rec };
@@ -174,7 +185,7 @@ static void record_stray(struct ws_tracker *tr, const struct ws_flow_key *key, i
     stray.client = (uint8_t)sender;
     stray.midstream = true;
     stray.side[sender].packets = 1;
-    stray.side[sender].bytes = seg->payload_len;
+    ws_side_add_bytes(&stray.side[sender], seg->payload_len);
     ws_zeek_init(&stray.zeek, sender);
     ws_zeek_observe(&stray.zeek, seg, sender);
     emit_flow_record(tr, &stray, WS_END_STRAY, ts);
@@ -228,21 +239,19 @@ static void update_tier(struct ws_tracker *tr, struct ws_flow *f)
     ws_flow_set_tier(&tr->flows, f, live && both_spoke ? WS_TIER_ESTABLISHED : WS_TIER_EXPENDABLE);
 }
 
-static void schedule(struct ws_tracker *tr, struct ws_flow *f, bool force)
+/* Deadlines that moved later (the idle clock after each packet) are left
+ * where they are and corrected when they come up (see timers.h): arming an
+ * already armed timer costs nothing unless its deadline moved earlier. */
+static void schedule(struct ws_tracker *tr, struct ws_flow *f)
 {
     struct ws_due due = ws_flow_next_due(f, &tr->cfg);
-    /* Deadlines that moved later (the idle clock after each packet) are left
-     * where they are and corrected when they come up: no heap work per packet. */
-    if (force || !ws_timer_scheduled(&f->timer) || due.at < f->timer.deadline) {
-        f->timer.tiebreak = f->id;
-        if (!ws_timers_schedule(&tr->timers, &f->timer, due.at))
-            tr->stats.alloc_failures++;
-    }
+    if (!ws_timers_arm(&tr->timers, f->idx, due.at, f->id))
+        tr->stats.alloc_failures++;
 }
 
 static void drop_flow(struct ws_tracker *tr, struct ws_flow *f)
 {
-    ws_timers_cancel(&tr->timers, &f->timer);
+    ws_timers_cancel(&tr->timers, f->idx);
     ws_flow_remove(&tr->flows, f);
 }
 
@@ -345,7 +354,7 @@ static void restart_connection(struct ws_tracker *tr, struct ws_flow *f, int sen
             set_state(tr, f, order[i], st, WS_CLOSED, ts, note_cause("abandoned: new SYN with another ISN"));
     }
     emit_flow_record(tr, f, WS_END_REUSED, ts);
-    ws_timers_cancel(&tr->timers, &f->timer);
+    ws_timers_cancel(&tr->timers, f->idx);
     memset(f->side, 0, sizeof f->side);
     begin_connection(tr, f, sender, WS_SEG_SYN, ts);
     (void)seg;
@@ -406,6 +415,19 @@ static void run_machine(struct ws_tracker *tr, struct ws_flow *f, int sender, en
         f->side[receiver].state_since = ts;
 }
 
+unsigned ws_tracker_prefetch_bucket(const struct ws_tracker *tr, const struct ws_segment *seg)
+{
+    struct ws_flow_key key;
+    int sender;
+    ws_flow_key_from_segment(seg, &key, &sender);
+    return ws_flow_prefetch_bucket(&tr->flows, &key);
+}
+
+void ws_tracker_prefetch_flow(const struct ws_tracker *tr, unsigned hash)
+{
+    ws_flow_prefetch_chain(&tr->flows, hash);
+}
+
 void ws_tracker_segment(struct ws_tracker *tr, const struct ws_segment *seg)
 {
     ws_tracker_advance(tr, seg->ts_us);
@@ -444,13 +466,13 @@ void ws_tracker_segment(struct ws_tracker *tr, const struct ws_segment *seg)
     }
     f->last_ts = ts;
     f->side[sender].packets++;
-    f->side[sender].bytes += seg->payload_len;
+    ws_side_add_bytes(&f->side[sender], seg->payload_len);
     ws_zeek_observe(&f->zeek, seg, sender);
     if (c.cls != WS_SEG_IGNORE) {
         run_machine(tr, f, sender, c.cls, seg, ts);
         update_tier(tr, f);
     }
-    schedule(tr, f, false);
+    schedule(tr, f);
 }
 
 /* ---- timers ---------------------------------------------------------- */
@@ -493,25 +515,28 @@ static void fire(struct ws_tracker *tr, struct ws_flow *f, const struct ws_due *
         return;
     }
     update_tier(tr, f);
-    schedule(tr, f, true);
+    schedule(tr, f);
 }
 
 void ws_tracker_advance(struct ws_tracker *tr, int64_t now)
 {
     if (now > tr->now)
         tr->now = now;
-    struct ws_timer *t;
-    while ((t = ws_timers_peek(&tr->timers)) != NULL && t->deadline <= tr->now) {
-        struct ws_flow *f = flow_of_timer(t);
+    uint32_t idx;
+    int64_t armed_for;
+    while ((idx = ws_timers_pop_due(&tr->timers, tr->now, &armed_for)) != WS_TIMER_NIL) {
+        struct ws_flow *f = ws_flow_at(&tr->flows, idx);
         struct ws_due due = ws_flow_next_due(f, &tr->cfg);
         /* A deadline left early on purpose (see schedule()) moves to the real
          * one first, so timers always fire in time order across flows. */
-        if (due.at > t->deadline) {
-            ws_timers_schedule(&tr->timers, t, due.at);
+        if (due.at > armed_for) {
+            schedule(tr, f);
             continue;
         }
         fire(tr, f, &due);
     }
+    tr->stats.alloc_failures += tr->timers.alloc_failures;
+    tr->timers.alloc_failures = 0;
 }
 
 void ws_tracker_finish(struct ws_tracker *tr)
