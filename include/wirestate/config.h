@@ -32,7 +32,16 @@
 #define WS_FLOW_CHUNK_RECORDS 1024
 
 /* Live capture. */
-#define WS_DEFAULT_SNAPLEN 262144
+/* -s: wirestate needs headers only (payload lengths come from the IP
+ * header).  256 bytes cover Ethernet, two VLAN tags, IPv6 with extension
+ * headers and a TCP header with every option.  It matters live: in
+ * immediate mode libpcap's ring has one slot per packet sized by the snap
+ * length, so 262144 (tcpdump's default) on an interface with offloads leaves
+ * the default ring room for only a few dozen packets.  -s 0 means 262144. */
+#define WS_DEFAULT_SNAPLEN 256
+#define WS_MAX_SNAPLEN 262144
+/* -B: the kernel ring, in KiB: about 30 000 packets at the default snap length. */
+#define WS_DEFAULT_BUFFER_KIB 8192
 #define WS_LIVE_POLL_MS 100
 
 #endif

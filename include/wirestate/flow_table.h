@@ -120,14 +120,27 @@ void ws_flow_table_free(struct ws_flow_table *t);
 void ws_flow_key_from_segment(const struct ws_segment *seg, struct ws_flow_key *key,
                               int *sender_side);
 
+/* A segment's place in the table, worked out once per packet: its canonical
+ * key, the side that sent it, and the key's hash in this table. */
+struct ws_flow_ref {
+    struct ws_flow_key key;
+    unsigned hash;
+    int sender;
+};
+
+void ws_flow_ref_of_segment(const struct ws_flow_table *t, const struct ws_segment *seg,
+                            struct ws_flow_ref *ref);
+struct ws_flow *ws_flow_find(struct ws_flow_table *t, const struct ws_flow_ref *ref);
+
+/* The same by key alone (the hash computed here). */
 struct ws_flow *ws_flow_lookup(struct ws_flow_table *t, const struct ws_flow_key *key);
 
 /* Looking a flow up costs a cache miss for the hash bucket and one for each
  * record on its chain.  A caller holding several packets starts those loads
- * early, in two passes over the batch: first the buckets (returns the key's
- * hash), then, once they have arrived, the first record of each chain.
- * Only hints: nothing is read that could change the result of a lookup. */
-unsigned ws_flow_prefetch_bucket(const struct ws_flow_table *t, const struct ws_flow_key *key);
+ * early, in two passes over the batch: first the buckets, then, once they
+ * have arrived, the first record of each chain.  Only hints: nothing is
+ * read that could change the result of a lookup. */
+void ws_flow_prefetch_bucket(const struct ws_flow_table *t, unsigned hash);
 void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigned hash);
 
 static inline bool ws_flow_table_full(const struct ws_flow_table *t)
@@ -137,6 +150,7 @@ static inline bool ws_flow_table_full(const struct ws_flow_table *t)
 
 /* Adds a zeroed flow for key, the newest of the expendable tier.  NULL if the
  * table is full or memory ran out: the caller evicts first. */
+struct ws_flow *ws_flow_add(struct ws_flow_table *t, const struct ws_flow_ref *ref);
 struct ws_flow *ws_flow_insert(struct ws_flow_table *t, const struct ws_flow_key *key);
 
 /* Marks f the most recently active flow of its tier. */

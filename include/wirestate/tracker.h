@@ -57,11 +57,14 @@ void ws_tracker_free(struct ws_tracker *tr);
 
 void ws_tracker_segment(struct ws_tracker *tr, const struct ws_segment *seg);
 
-/* For a batch of segments about to be given to ws_tracker_segment(): call the
- * first for each segment, then the second with each returned hash, then feed
- * them in order.  They only start memory loads (see ws_flow_prefetch_bucket). */
-unsigned ws_tracker_prefetch_bucket(const struct ws_tracker *tr, const struct ws_segment *seg);
-void ws_tracker_prefetch_flow(const struct ws_tracker *tr, unsigned hash);
+/* The same for a batch of segments, so that the flow table's cache misses
+ * overlap (see ws_flow_prefetch_bucket): prepare every segment of the batch,
+ * then prefetch each one's flow, then feed them in order with their refs. */
+void ws_tracker_prepare(const struct ws_tracker *tr, const struct ws_segment *seg,
+                        struct ws_flow_ref *ref);
+void ws_tracker_prefetch_flow(const struct ws_tracker *tr, const struct ws_flow_ref *ref);
+void ws_tracker_segment_prepared(struct ws_tracker *tr, const struct ws_segment *seg,
+                                 const struct ws_flow_ref *ref);
 
 /* Fires every timer due at or before now. Time never goes backwards: an
  * earlier now (a capture's out-of-order timestamp) is ignored. */

@@ -52,8 +52,8 @@ void ws_options_usage(FILE *out)
           "  -i IFACE           capture live on IFACE ('any' for all), as root\n"
           "  -D                 list interfaces\n"
           "  -p                 do not put the interface in promiscuous mode\n"
-          "  -s SNAPLEN         bytes to capture per packet (default 262144)\n"
-          "  -B KIB             kernel capture buffer size in KiB\n"
+          "  -s SNAPLEN         bytes to capture per packet (default 256: headers; 0 = 262144)\n"
+          "  -B KIB             kernel capture buffer size in KiB (default 8192)\n"
           "  -c COUNT           stop after COUNT packets\n"
           "  -t, -tt, -ttt, -tttt, -ttttt\n"
           "                     time format as tcpdump: none, epoch, delta, date, since first\n"
@@ -140,8 +140,8 @@ static enum ws_status parse_one(struct ws_options *o, int c, int *t_count, struc
     case 'h': o->show_help = true; break;
     case 'V': o->show_version = true; break;
     case 's':
-        if ((st = parse_count("-s", optarg, 0, 262144, &n, err)) == WS_OK)
-            o->live.snaplen = n == 0 ? WS_DEFAULT_SNAPLEN : (int)n;
+        if ((st = parse_count("-s", optarg, 0, WS_MAX_SNAPLEN, &n, err)) == WS_OK)
+            o->live.snaplen = n == 0 ? WS_MAX_SNAPLEN : (int)n;
         break;
     case 'B':
         if ((st = parse_count("-B", optarg, 1, 4 * 1024 * 1024, &n, err)) == WS_OK)
@@ -221,6 +221,7 @@ enum ws_status ws_options_parse(struct ws_options *o, int argc, char **argv, str
 {
     memset(o, 0, sizeof *o);
     o->live.snaplen = WS_DEFAULT_SNAPLEN;
+    o->live.buffer_kib = WS_DEFAULT_BUFFER_KIB;
     o->live.promiscuous = true;
     ws_tracker_config_defaults(&o->tracker);
     int t_count = 0, c;

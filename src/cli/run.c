@@ -31,13 +31,15 @@ static int64_t wall_clock_us(void)
  * misses for the whole batch overlap (see ws_flow_prefetch_bucket) instead of
  * being paid one after another; they are still handled strictly in order.
  * A live batch holds only what was already buffered, so it adds no delay. */
-#define WS_BATCH 16
+#ifndef WS_BATCH
+#define WS_BATCH 16   /* tools/bench.sh builds a WS_BATCH=1 variant to measure the prefetch */
+#endif
 
 struct ws_batch {
     size_t n;
     struct ws_segment seg[WS_BATCH];
     enum ws_decode_result res[WS_BATCH];
-    unsigned hash[WS_BATCH];
+    struct ws_flow_ref ref[WS_BATCH];
 };
 
 static void add_packet(struct ws_run *r, struct ws_batch *b, const struct pcap_pkthdr *h,
@@ -49,17 +51,17 @@ static void add_packet(struct ws_run *r, struct ws_batch *b, const struct pcap_p
     b->res[i] = ws_decode_frame(r->cap->dlt, data, h->caplen, h->len, ts, &b->seg[i]);
     b->seg[i].ts_us = ts;   /* also for frames that did not decode: time passes on any packet */
     if (b->res[i] == WS_DECODE_OK)
-        b->hash[i] = ws_tracker_prefetch_bucket(&r->tracker, &b->seg[i]);
+        ws_tracker_prepare(&r->tracker, &b->seg[i], &b->ref[i]);
 }
 
 static void handle_batch(struct ws_run *r, struct ws_batch *b)
 {
     for (size_t i = 0; i < b->n; i++)
         if (b->res[i] == WS_DECODE_OK)
-            ws_tracker_prefetch_flow(&r->tracker, b->hash[i]);
+            ws_tracker_prefetch_flow(&r->tracker, &b->ref[i]);
     for (size_t i = 0; i < b->n; i++) {
         if (b->res[i] == WS_DECODE_OK) {
-            ws_tracker_segment(&r->tracker, &b->seg[i]);
+            ws_tracker_segment_prepared(&r->tracker, &b->seg[i], &b->ref[i]);
         } else {
             r->skipped[b->res[i]]++;
             ws_tracker_advance(&r->tracker, b->seg[i].ts_us);

@@ -76,14 +76,19 @@ void ws_flow_key_from_segment(const struct ws_segment *seg, struct ws_flow_key *
     *sender_side = s;
 }
 
-unsigned ws_flow_prefetch_bucket(const struct ws_flow_table *t, const struct ws_flow_key *key)
+void ws_flow_ref_of_segment(const struct ws_flow_table *t, const struct ws_segment *seg,
+                            struct ws_flow_ref *ref)
 {
-    unsigned hash = flow_key_hash(t, key);
+    ws_flow_key_from_segment(seg, &ref->key, &ref->sender);
+    ref->hash = flow_key_hash(t, &ref->key);
+}
+
+void ws_flow_prefetch_bucket(const struct ws_flow_table *t, unsigned hash)
+{
     if (t->by_key) {
         const UT_hash_table *tbl = t->by_key->hh.tbl;
         __builtin_prefetch(&tbl->buckets[hash & (tbl->num_buckets - 1U)]);
     }
-    return hash;
 }
 
 void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigned hash)
@@ -99,11 +104,17 @@ void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigned hash)
     }
 }
 
-struct ws_flow *ws_flow_lookup(struct ws_flow_table *t, const struct ws_flow_key *key)
+struct ws_flow *ws_flow_find(struct ws_flow_table *t, const struct ws_flow_ref *ref)
 {
     struct ws_flow *f = NULL;
-    HASH_FIND_BYHASHVALUE(hh, t->by_key, key, sizeof *key, flow_key_hash(t, key), f);
+    HASH_FIND_BYHASHVALUE(hh, t->by_key, &ref->key, sizeof ref->key, ref->hash, f);
     return f;
+}
+
+struct ws_flow *ws_flow_lookup(struct ws_flow_table *t, const struct ws_flow_key *key)
+{
+    struct ws_flow_ref ref = { .key = *key, .hash = flow_key_hash(t, key) };
+    return ws_flow_find(t, &ref);
 }
 
 /* Records are carved from chunks so that a million flows cost a thousand
@@ -167,6 +178,13 @@ static void release(struct ws_flow_table *t, struct ws_flow *f)
 
 struct ws_flow *ws_flow_insert(struct ws_flow_table *t, const struct ws_flow_key *key)
 {
+    struct ws_flow_ref ref = { .key = *key, .hash = flow_key_hash(t, key) };
+    return ws_flow_add(t, &ref);
+}
+
+struct ws_flow *ws_flow_add(struct ws_flow_table *t, const struct ws_flow_ref *ref)
+{
+    const struct ws_flow_key *key = &ref->key;
     if (ws_flow_table_full(t))
         return NULL;
     if (t->free_list == WS_FLOW_NIL && !add_chunk(t))
@@ -178,7 +196,7 @@ struct ws_flow *ws_flow_insert(struct ws_flow_table *t, const struct ws_flow_key
     f->idx = idx;
     f->timer = WS_TIMER_UNARMED;
     f->key = *key;
-    HASH_ADD_BYHASHVALUE(hh, t->by_key, key, sizeof f->key, flow_key_hash(t, key), f);
+    HASH_ADD_BYHASHVALUE(hh, t->by_key, key, sizeof f->key, ref->hash, f);
     if (f->hh.tbl == NULL) {         /* uthash could not grow: give the record back */
         release(t, f);
         return NULL;

@@ -311,11 +311,11 @@ static void begin_connection(struct ws_tracker *tr, struct ws_flow *f, int sende
     tr->stats.flows++;
 }
 
-static struct ws_flow *open_flow(struct ws_tracker *tr, const struct ws_flow_key *key, int64_t ts)
+static struct ws_flow *open_flow(struct ws_tracker *tr, const struct ws_flow_ref *ref, int64_t ts)
 {
     if (ws_flow_table_full(&tr->flows))
         evict_least_recent(tr, ts);
-    struct ws_flow *f = ws_flow_insert(&tr->flows, key);
+    struct ws_flow *f = ws_flow_add(&tr->flows, ref);
     if (!f)
         tr->stats.alloc_failures++;
     return f;
@@ -415,29 +415,35 @@ static void run_machine(struct ws_tracker *tr, struct ws_flow *f, int sender, en
         f->side[receiver].state_since = ts;
 }
 
-unsigned ws_tracker_prefetch_bucket(const struct ws_tracker *tr, const struct ws_segment *seg)
+void ws_tracker_prepare(const struct ws_tracker *tr, const struct ws_segment *seg,
+                        struct ws_flow_ref *ref)
 {
-    struct ws_flow_key key;
-    int sender;
-    ws_flow_key_from_segment(seg, &key, &sender);
-    return ws_flow_prefetch_bucket(&tr->flows, &key);
+    ws_flow_ref_of_segment(&tr->flows, seg, ref);
+    ws_flow_prefetch_bucket(&tr->flows, ref->hash);
 }
 
-void ws_tracker_prefetch_flow(const struct ws_tracker *tr, unsigned hash)
+void ws_tracker_prefetch_flow(const struct ws_tracker *tr, const struct ws_flow_ref *ref)
 {
-    ws_flow_prefetch_chain(&tr->flows, hash);
+    ws_flow_prefetch_chain(&tr->flows, ref->hash);
 }
 
 void ws_tracker_segment(struct ws_tracker *tr, const struct ws_segment *seg)
+{
+    struct ws_flow_ref ref;
+    ws_flow_ref_of_segment(&tr->flows, seg, &ref);
+    ws_tracker_segment_prepared(tr, seg, &ref);
+}
+
+void ws_tracker_segment_prepared(struct ws_tracker *tr, const struct ws_segment *seg,
+                                 const struct ws_flow_ref *ref)
 {
     ws_tracker_advance(tr, seg->ts_us);
     int64_t ts = tr->now;   /* a timestamp that went backwards is taken as "now" */
     tr->stats.segments++;
 
-    struct ws_flow_key key;
-    int sender;
-    ws_flow_key_from_segment(seg, &key, &sender);
-    struct ws_flow *f = ws_flow_lookup(&tr->flows, &key);
+    const struct ws_flow_key *key = &ref->key;
+    int sender = ref->sender;
+    struct ws_flow *f = ws_flow_find(&tr->flows, ref);
 
     static const struct ws_side nothing_seen;
     struct ws_classification c;
@@ -452,10 +458,10 @@ void ws_tracker_segment(struct ws_tracker *tr, const struct ws_segment *seg)
          * is what keeps scans and backscatter out of the table). */
         if (c.cls == WS_SEG_IGNORE || c.cls == WS_SEG_RST) {
             tr->stats.segments_no_flow++;
-            record_stray(tr, &key, sender, seg, ts);
+            record_stray(tr, key, sender, seg, ts);
             return;
         }
-        f = open_flow(tr, &key, ts);
+        f = open_flow(tr, ref, ts);
         if (!f)
             return;
         begin_connection(tr, f, sender, c.cls, ts);
