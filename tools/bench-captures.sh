@@ -3,13 +3,28 @@
 # tools/live-bench.sh (sourced, not run).  A capture is named after its
 # gencap version and arguments, so both scripts reuse what either generated.
 
-# bench_small_args QUICK: gencap arguments of the "small" capture (flows fit in cache).
-bench_small_args() {
-  if [ "$1" = 1 ]; then
-    echo "--connections 400 --concurrent 40 --packets 200000 --seed 2"
-  else
-    echo "--connections 2000 --concurrent 200 --packets 1000000 --seed 2"
-  fi
+# bench_capture_args NAME QUICK: gencap arguments of a benchmark capture.
+#   large  1 M connections, ~20 000 open at a time, 10 % IPv6, 1 % VLAN
+#   small  2 000 connections: every flow fits in cache
+#   flood  a SYN flood from random sources
+#   held   1 M connections that never close (memory per flow)
+#   empty  no packets: the baseline for memory
+# QUICK=1: about a tenth of each.
+bench_capture_args() {
+  local q=$2
+  case $1 in
+    large) [ "$q" = 1 ] && echo "--connections 100000 --concurrent 2000 --packets 990000 --seed 1" \
+                        || echo "--connections 1000000 --concurrent 20000 --packets 9900000 --seed 1" ;;
+    small) [ "$q" = 1 ] && echo "--connections 400 --concurrent 40 --packets 200000 --seed 2" \
+                        || echo "--connections 2000 --concurrent 200 --packets 1000000 --seed 2" ;;
+    flood) echo "--syn-flood $([ "$q" = 1 ] && echo 1000000 || echo 2000000) --rate 50000 --seed 3" ;;
+    held)
+      local n
+      n=$([ "$q" = 1 ] && echo 200000 || echo 1000000)
+      echo "--no-close --connections $n --concurrent 20000 --packets $((n * 3)) --seed 4" ;;
+    empty) echo "--connections 0" ;;
+    *) return 1 ;;
+  esac
 }
 
 # bench_capture GENCAP DIR NAME ARGS: prints the capture's base path (add

@@ -85,22 +85,8 @@ default_max_flows=${default_max_flows:-262144}
 
 # ---- captures ---------------------------------------------------------------
 gv=$("$gencap" --version | awk '{print $2}')
-if [ $quick = 1 ]; then
-  large_args="--connections 100000 --concurrent 2000 --packets 990000 --seed 1"
-  flood_n=1000000
-  held_n=200000
-else
-  large_args="--connections 1000000 --concurrent 20000 --packets 9900000 --seed 1"
-  flood_n=2000000
-  held_n=1000000
-fi
-small_args=$(bench_small_args $quick)
-flood_args="--syn-flood $flood_n --rate 50000 --seed 3"
-held_args="--no-close --connections $held_n --concurrent 20000 --packets $((held_n * 3)) --seed 4"
-empty_args="--connections 0"
-
 declare -A cap_args cap_file
-cap_args=([large]=$large_args [small]=$small_args [flood]=$flood_args [held]=$held_args [empty]=$empty_args)
+for c in large small flood held empty; do cap_args[$c]=$(bench_capture_args $c $quick); done
 captures=(large small flood held empty)
 
 gen_capture() {   # NAME -> cap_file[NAME], generated if missing

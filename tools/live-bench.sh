@@ -131,7 +131,7 @@ find_capture() {
     return
   fi
   local base
-  base=$(bench_capture "$build/gencap" "$bench_dir" small "$(bench_small_args 0)") || die "gencap failed"
+  base=$(bench_capture "$build/gencap" "$bench_dir" small "$(bench_capture_args small 0)") || die "gencap failed"
   capture=$base.pcap
   cap_packets=$(awk '$1 == "packets" { print $2; exit }' "$base.expect")
 }

@@ -28,7 +28,7 @@ enum ws_time_format {
 struct ws_reporter {
     FILE *out;
     bool json;
-    bool flush_each;               /* live: every line leaves at once */
+    bool flush_each;               /* every line leaves at once (tests; live flushes per batch) */
     bool text_flows;               /* text: also print flow records (--flows) */
     enum ws_state_names names;     /* text only; JSON always uses RFC names */
     enum ws_time_format time_format;

@@ -185,7 +185,8 @@ int ws_run(const struct ws_options *o, struct ws_signals *sig, struct ws_capture
     ws_reporter_init(&r.reporter, stdout, o->json);
     r.reporter.names = o->names;
     r.reporter.time_format = o->time_format;
-    r.reporter.flush_each = cap->live;
+    /* Live lines leave after each batch (live_tick), not one write per line. */
+    r.reporter.flush_each = false;
     r.reporter.text_flows = o->flows;
     struct ws_sink sink = { o->no_events ? NULL : ws_report_emit, &r.reporter };
     if (!ws_tracker_init(&r.tracker, &cfg, sink)) {

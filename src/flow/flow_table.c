@@ -182,6 +182,18 @@ struct ws_flow *ws_flow_insert(struct ws_flow_table *t, const struct ws_flow_key
     return ws_flow_add(t, &ref);
 }
 
+/* A full table never grows, yet under churn (a SYN flood replacing its
+ * flows) uthash doubles its bucket array whenever some chain happens to reach
+ * ten records, so memory would creep up long after the table filled.  Once
+ * the table is full and chains average two records or fewer, the bucket
+ * array stays as it is: memory is flat at the --max-flows bound. */
+static void settle_buckets(struct ws_flow_table *t)
+{
+    UT_hash_table *tbl = t->by_key->hh.tbl;
+    if (t->count >= t->max_flows && (size_t)tbl->num_buckets * 2 >= t->count)
+        tbl->noexpand = 1;
+}
+
 struct ws_flow *ws_flow_add(struct ws_flow_table *t, const struct ws_flow_ref *ref)
 {
     const struct ws_flow_key *key = &ref->key;
@@ -204,6 +216,7 @@ struct ws_flow *ws_flow_add(struct ws_flow_table *t, const struct ws_flow_ref *r
     f->tier = WS_TIER_EXPENDABLE;
     list_push_newest(t, &t->tier[f->tier], f);
     t->count++;
+    settle_buckets(t);
     return f;
 }
 
