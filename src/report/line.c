@@ -44,12 +44,25 @@ void ws_line_u64(struct ws_line *l, uint64_t v)
     }
 }
 
+/* Consecutive lines mostly fall in the same second: its digits are kept. */
+static void epoch_seconds(struct ws_line *l, uint64_t sec)
+{
+    static uint64_t last_sec = UINT64_MAX;
+    static struct ws_line last;
+    if (sec != last_sec) {
+        ws_line_reset(&last);
+        ws_line_u64(&last, sec);
+        last_sec = sec;
+    }
+    ws_line_mem(l, last.buf, last.len);
+}
+
 void ws_line_epoch(struct ws_line *l, int64_t us)
 {
     uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
     if (us < 0)
         ws_line_char(l, '-');
-    ws_line_u64(l, mag / WS_USEC_PER_SEC);
+    epoch_seconds(l, mag / WS_USEC_PER_SEC);
     ws_line_char(l, '.');
     unsigned frac = (unsigned)(mag % WS_USEC_PER_SEC);
     char six[6];
@@ -107,7 +120,12 @@ static void ipv4(struct ws_line *l, const uint8_t *a)
             text[n++] = (char)('0' + v);
         }
     }
-    ws_line_mem(l, text, n);
+    if (sizeof l->buf - l->len >= sizeof text) {
+        memcpy(l->buf + l->len, text, sizeof text);   /* one fixed-size copy, n of it kept */
+        l->len += n;
+    } else {
+        ws_line_mem(l, text, n);
+    }
 }
 
 void ws_line_endpoint(struct ws_line *l, const struct ws_endpoint *e)
@@ -127,7 +145,7 @@ void ws_line_endpoint(struct ws_line *l, const struct ws_endpoint *e)
 
 static void flags(struct ws_line *l, uint16_t f)
 {
-    static const struct { uint16_t bit; const char *name; } names[] = {
+    static const struct { uint16_t bit; char name[4]; } names[] = {
         { WS_TCP_SYN, "SYN" }, { WS_TCP_FIN, "FIN" }, { WS_TCP_RST, "RST" }, { WS_TCP_ACK, "ACK" },
     };
     bool any = false;
@@ -136,11 +154,11 @@ static void flags(struct ws_line *l, uint16_t f)
             continue;
         if (any)
             ws_line_char(l, '+');
-        ws_line_str(l, names[i].name);
+        ws_line_mem(l, names[i].name, 3);
         any = true;
     }
     if (!any)
-        ws_line_str(l, "no flags");
+        WS_LINE_LIT(l, "no flags");
 }
 
 void ws_line_cause(struct ws_line *l, const struct ws_event *ev)
@@ -149,7 +167,10 @@ void ws_line_cause(struct ws_line *l, const struct ws_event *ev)
     switch (c->kind) {
     case WS_CAUSE_SEGMENT:
         flags(l, c->flags);
-        ws_line_str(l, c->dir == WS_DIR_SENT ? " to peer" : " from peer");
+        if (c->dir == WS_DIR_SENT)
+            WS_LINE_LIT(l, " to peer");
+        else
+            WS_LINE_LIT(l, " from peer");
         if (c->note) {
             ws_line_mem(l, " (", 2);
             ws_line_str(l, c->note);

@@ -26,10 +26,13 @@ static inline void ws_line_reset(struct ws_line *l) { l->len = 0; }
 static inline void ws_line_mem(struct ws_line *l, const char *s, size_t n)
 {
     size_t room = sizeof l->buf - l->len;
-    if (n > room)
-        n = room;
-    memcpy(l->buf + l->len, s, n);
-    l->len += n;
+    if (n <= room) {   /* always but at the end of an overlong line: n stays a constant */
+        memcpy(l->buf + l->len, s, n);
+        l->len += n;
+        return;
+    }
+    memcpy(l->buf + l->len, s, room);
+    l->len += room;
 }
 
 /* A string literal, its length known at compile time. */

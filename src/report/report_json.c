@@ -3,15 +3,18 @@
 
 #include "line.h"
 
-static void head(struct ws_line *l, int64_t ts, const char *type)
+#include <stdio.h>
+#include <string.h>
+
+static void start(struct ws_line *l, int64_t ts)
 {
     ws_line_reset(l);
     WS_LINE_LIT(l, "{\"ts\":");
     ws_line_epoch(l, ts);
-    WS_LINE_LIT(l, ",\"type\":\"");
-    ws_line_str(l, type);
-    ws_line_char(l, '"');
 }
+
+/* {"ts":...,"type":"TYPE" for a literal TYPE. */
+#define HEAD(l, ts, type) (start((l), (ts)), WS_LINE_LIT((l), ",\"type\":\"" type "\""))
 
 /* Values known to need no escaping (state, role and other enum names). */
 static void name_value(struct ws_line *l, const char *value)
@@ -37,9 +40,19 @@ static void bool_value(struct ws_line *l, bool v)
         WS_LINE_LIT(l, "false");
 }
 
+/* A JSON line has two state names: each is quoted once, then copied. */
 static void state_value(struct ws_line *l, enum ws_tcp_state s)
 {
-    name_value(l, ws_tcp_state_name(s, WS_NAMES_RFC));
+    static char quoted[WS_STATE_COUNT][24];
+    static uint8_t len[WS_STATE_COUNT];
+    if ((unsigned)s < WS_STATE_COUNT && !len[s]) {
+        int n = snprintf(quoted[s], sizeof quoted[s], "\"%s\"", ws_tcp_state_name(s, WS_NAMES_RFC));
+        len[s] = n > 0 && (size_t)n < sizeof quoted[s] ? (uint8_t)n : 0;
+    }
+    if ((unsigned)s < WS_STATE_COUNT && len[s])
+        ws_line_mem(l, quoted[s], len[s]);
+    else
+        name_value(l, ws_tcp_state_name(s, WS_NAMES_RFC));
 }
 
 static void endpoints(struct ws_line *l, const struct ws_event *ev)
@@ -54,15 +67,17 @@ static void endpoints(struct ws_line *l, const struct ws_event *ev)
     WS_JSON_KEY(l, "peer");
     endpoint_value(l, &ev->peer);
     if (ev->flow_id) {
-        WS_JSON_KEY(l, "role");
-        name_value(l, ws_role_name(ev->role));
+        if (ev->role == WS_ROLE_CLIENT)
+            WS_LINE_LIT(l, ",\"role\":\"client\"");
+        else
+            WS_LINE_LIT(l, ",\"role\":\"server\"");
     }
 }
 
 static void flow_record(struct ws_line *l, const struct ws_event *ev)
 {
     const struct ws_flow_record *f = ev->record;
-    head(l, ev->ts_us, "flow");
+    HEAD(l, ev->ts_us, "flow");
     WS_JSON_KEY(l, "flow");
     ws_line_u64(l, f->flow_id);
     WS_JSON_KEY(l, "orig");
@@ -105,7 +120,7 @@ void ws_report_json_event(struct ws_reporter *r, const struct ws_event *ev)
     ws_line_reset(&l);
     switch (ev->type) {
     case WS_EV_TRANSITION:
-        head(&l, ev->ts_us, "transition");
+        HEAD(&l, ev->ts_us, "transition");
         endpoints(&l, ev);
         WS_JSON_KEY(&l, "from");
         state_value(&l, ev->from);
@@ -123,7 +138,7 @@ void ws_report_json_event(struct ws_reporter *r, const struct ws_event *ev)
         bool_value(&l, ev->midstream);
         break;
     case WS_EV_HALF_CLOSED:
-        head(&l, ev->ts_us, "half_closed");
+        HEAD(&l, ev->ts_us, "half_closed");
         endpoints(&l, ev);
         WS_JSON_KEY(&l, "state");
         state_value(&l, ev->to);
@@ -131,7 +146,7 @@ void ws_report_json_event(struct ws_reporter *r, const struct ws_event *ev)
         ws_line_u64(&l, (uint64_t)(ev->seconds < 0 ? 0 : ev->seconds));
         break;
     case WS_EV_ANOMALY:
-        head(&l, ev->ts_us, "anomaly");
+        HEAD(&l, ev->ts_us, "anomaly");
         endpoints(&l, ev);
         WS_JSON_KEY(&l, "kind");
         ws_line_json_str(&l, ev->kind);
@@ -142,7 +157,7 @@ void ws_report_json_event(struct ws_reporter *r, const struct ws_event *ev)
         flow_record(&l, ev);
         break;
     case WS_EV_EXPIRED:
-        head(&l, ev->ts_us, "expired");
+        HEAD(&l, ev->ts_us, "expired");
         endpoints(&l, ev);
         WS_JSON_KEY(&l, "reason");
         ws_line_json_str(&l, ev->kind);
