@@ -94,6 +94,15 @@ static bool in_pool(const struct ws_flow_table *t, const struct ws_flow *f)
     return false;
 }
 
+/* The record holds exactly this 4-tuple (read back from its packed key). */
+static void assert_key_is(const struct ws_flow *f, const struct ws_flow_key *want)
+{
+    struct ws_flow_key got;
+    ws_flow_key_of(f, &got);
+    assert_memory_equal(&got, want, sizeof got);
+    assert_int_equal(f->hh.keylen, want->family == 6 ? WS_PACKED_KEY_V6 : WS_PACKED_KEY_V4);
+}
+
 /* The activity list is a consistent doubly linked list of exactly t->count
  * flows, every one of them findable by its key. Returns its length. */
 static size_t check_list(struct ws_flow_table *t)
@@ -104,7 +113,9 @@ static size_t check_list(struct ws_flow_table *t)
         assert_ptr_equal(ws_flow_older(t, f), prev);
         assert_ptr_equal(ws_flow_at(t, f->idx), f);
         assert_true(in_pool(t, f));
-        assert_ptr_equal(ws_flow_lookup(t, &f->key), f);
+        struct ws_flow_key k;
+        ws_flow_key_of(f, &k);
+        assert_ptr_equal(ws_flow_lookup(t, &k), f);
         prev = f;
         n++;
         assert_true(n <= t->count);
@@ -288,7 +299,7 @@ static void test_insert_lookup(void **state)
     assert_int_equal(t.chunk_count, 1);
     assert_true(in_pool(&t, f));
     /* A zeroed record carrying the key. */
-    assert_memory_equal(&f->key, &k, sizeof k);
+    assert_key_is(f, &k);
     assert_false(ws_timer_armed(&f->timer));
     assert_int_equal(f->id, 0);
     assert_int_equal(f->last_ts, 0);
@@ -383,7 +394,7 @@ static void test_full_across_chunks(void **state)
         key_for(i, i % 2 == 0, &k, &side);
         struct ws_flow *f = ws_flow_lookup(&t, &k);
         assert_non_null(f);
-        assert_memory_equal(&f->key, &k, sizeof k);
+        assert_key_is(f, &k);
     }
     check_list(&t);
     ws_flow_table_free(&t);
@@ -547,11 +558,11 @@ static void test_side_addr(void **state)
     ws_flow_side_addr(f, side, &a);
     assert_int_equal(a.family, 4);
     assert_memory_equal(a.bytes, s.src.bytes, 16);   /* includes the 12 zero bytes */
-    assert_int_equal(f->key.port[side], 51000);
+    assert_int_equal(ws_flow_port(f, side), 51000);
     ws_flow_side_addr(f, !side, &a);
     assert_int_equal(a.family, 4);
     assert_memory_equal(a.bytes, s.dst.bytes, 16);
-    assert_int_equal(f->key.port[!side], 8080);
+    assert_int_equal(ws_flow_port(f, !side), 8080);
     assert_int_equal(side, 1);                       /* .3 sorts before .20 */
 
     const uint8_t c6[16] = { 0x20, 0x01, 0x0d, 0xb8, [14] = 0xab, 0xcd };
@@ -697,7 +708,7 @@ static void test_randomized(void **state)
         assert_ptr_equal(f, m.flow[i]);
         if (f) {
             assert_int_equal(f->id, i);
-            assert_memory_equal(&f->key, &k, sizeof k);
+            assert_key_is(f, &k);
             assert_int_equal(f->last_ts, (int64_t)i * 3);
         } else {
             misses++;

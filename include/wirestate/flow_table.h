@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Running out of memory must not exit the process: uthash reports it instead
  * (hh.tbl == NULL after an add) and the flow is simply not tracked. */
@@ -28,12 +29,20 @@
 #include "wirestate/timers.h"
 #include "wirestate/zeek_conn.h"
 
+/* A connection's 4-tuple, side 0 the endpoint whose (address, port) sorts
+ * first: the form reports and Community IDs work from. */
 struct ws_flow_key {
     uint8_t addr[2][16];
     uint16_t port[2];
     uint8_t family;        /* 4 or 6 */
-    uint8_t pad[3];        /* always zero: the key is hashed and compared as bytes */
+    uint8_t pad[3];        /* always zero */
 };
+
+/* The same 4-tuple as the table hashes and stores it: both ports, then both
+ * addresses at their own length.  12 bytes for IPv4 (kept inside the flow
+ * record), 36 for IPv6 (kept beside it); the length tells the family. */
+#define WS_PACKED_KEY_V4 12
+#define WS_PACKED_KEY_V6 36
 
 /* What the tap has seen one endpoint send, and the state that follows. */
 struct ws_side {
@@ -85,18 +94,25 @@ enum ws_flow_tier { WS_TIER_EXPENDABLE = 0, WS_TIER_ESTABLISHED, WS_TIER_COUNT }
 #define WS_FLOW_MAX_INDEX (WS_TIMER_MAX_ID - WS_FLOW_CHUNK_RECORDS)
 
 struct ws_flow {
-    struct ws_flow_key key;
-    UT_hash_handle hh;
+    UT_hash_handle hh;               /* hh.key: the packed key, key4 or an IPv6 key entry */
+    uint8_t key4[WS_PACKED_KEY_V4];  /* an IPv4 flow's packed key */
     uint32_t idx;                    /* its place in the pool, for ws_flow_at() */
     uint32_t older, newer;           /* activity list of its tier (indices); also the free list */
     struct ws_timer timer;
+    uint8_t client;        /* index of the client side */
+    uint8_t tier;          /* enum ws_flow_tier */
+    bool midstream;        /* the capture joined after the connection began */
     uint64_t id;
     int64_t first_ts, last_ts;
     struct ws_side side[2];
     struct ws_zeek_conn zeek;   /* Zeek's conn_state and history, for flow records */
-    uint8_t client;        /* index of the client side */
-    uint8_t tier;          /* enum ws_flow_tier */
-    bool midstream;        /* the capture joined after the connection began */
+};
+
+/* An IPv6 flow's packed key, from a pool of its own so that the nine flows in
+ * ten that are IPv4 do not carry 24 unused bytes each. */
+union ws_v6_key {
+    uint8_t bytes[WS_PACKED_KEY_V6];
+    union ws_v6_key *next_free;
 };
 
 struct ws_flow_list {
@@ -109,6 +125,9 @@ struct ws_flow_table {
     uint32_t free_list;
     struct ws_flow **chunks;
     size_t chunk_count, chunk_capacity;
+    union ws_v6_key *v6_free;         /* IPv6 key pool, carved from chunks like the records */
+    union ws_v6_key **v6_chunks;
+    size_t v6_chunk_count, v6_chunk_capacity;
     size_t count, max_flows;
     uint64_t hash_seed;              /* per table: see flow_key_hash() */
 };
@@ -120,16 +139,19 @@ void ws_flow_table_free(struct ws_flow_table *t);
 void ws_flow_key_from_segment(const struct ws_segment *seg, struct ws_flow_key *key,
                               int *sender_side);
 
-/* A segment's place in the table, worked out once per packet: its canonical
+/* A segment's place in the table, worked out once per packet: its packed
  * key, the side that sent it, and the key's hash in this table. */
 struct ws_flow_ref {
-    struct ws_flow_key key;
-    unsigned hash;
+    uint8_t key[WS_PACKED_KEY_V6];
+    uint8_t key_len;                 /* WS_PACKED_KEY_V4 or WS_PACKED_KEY_V6 */
     int sender;
+    unsigned hash;
 };
 
 void ws_flow_ref_of_segment(const struct ws_flow_table *t, const struct ws_segment *seg,
                             struct ws_flow_ref *ref);
+void ws_flow_ref_of_key(const struct ws_flow_table *t, const struct ws_flow_key *key,
+                        struct ws_flow_ref *ref);
 struct ws_flow *ws_flow_find(struct ws_flow_table *t, const struct ws_flow_ref *ref);
 
 /* The same by key alone (the hash computed here). */
@@ -206,7 +228,25 @@ static inline struct ws_flow *ws_flow_least_recent(const struct ws_flow_table *t
  * the count.  NULL when the table is empty or memory ran out (*n is 0). */
 struct ws_flow **ws_flow_table_by_id(const struct ws_flow_table *t, size_t *n);
 
+/* The flow's 4-tuple, read from its packed key. */
+static inline int ws_flow_family(const struct ws_flow *f)
+{
+    return f->hh.keylen == WS_PACKED_KEY_V6 ? 6 : 4;
+}
+
+static inline uint16_t ws_flow_port(const struct ws_flow *f, int side)
+{
+    uint16_t port;
+    memcpy(&port, (const uint8_t *)f->hh.key + 2 * side, sizeof port);
+    return port;
+}
+
 /* Address of one side as a struct ws_addr. */
 void ws_flow_side_addr(const struct ws_flow *f, int side, struct ws_addr *out);
+void ws_flow_key_of(const struct ws_flow *f, struct ws_flow_key *out);
+
+/* A flow record that never enters the table (a stray segment's one-line
+ * record) takes its key from a ref, which must outlive it. */
+void ws_flow_use_key(struct ws_flow *f, const struct ws_flow_ref *ref);
 
 #endif

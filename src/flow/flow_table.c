@@ -7,31 +7,38 @@
 /* uthash's default hash is unseeded; anyone who can send packets past the tap
  * could then aim many flows at one bucket.  Each table has its own seed, so
  * the hash is computed here and handed to uthash's *_BYHASHVALUE macros.  The
- * mix is a multiply-xorshift over the fixed-size key (40 bytes, 5 words). */
+ * mix is a multiply-xorshift over the packed key in 8-byte words (and the
+ * last 4 bytes: packed keys are 12 or 36 bytes long). */
 #define WS_DEFAULT_HASH_SEED 0x6a09e667f3bcc908ULL
 
-static unsigned flow_key_hash(const struct ws_flow_table *t, const struct ws_flow_key *key)
+static uint64_t mix(uint64_t h, uint64_t w)
 {
-    const uint8_t *p = (const uint8_t *)key;
-    size_t len = sizeof *key;
+    h ^= w;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    return h ^ (h >> 31);
+}
+
+static unsigned flow_key_hash(const struct ws_flow_table *t, const uint8_t *key, size_t len)
+{
     uint64_t h = t->hash_seed ^ (len * 0x9e3779b97f4a7c15ULL);
-    for (size_t i = 0; i + 8 <= len; i += 8) {
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
         uint64_t w;
-        memcpy(&w, p + i, 8);
-        h ^= w;
-        h *= 0xbf58476d1ce4e5b9ULL;
-        h ^= h >> 31;
+        memcpy(&w, key + i, 8);
+        h = mix(h, w);
+    }
+    if (i < len) {
+        uint32_t w;
+        memcpy(&w, key + i, 4);
+        h = mix(h, w);
     }
     h *= 0x94d049bb133111ebULL;
     h ^= h >> 29;
     return (unsigned)(h ^ (h >> 32));
 }
 
-_Static_assert(sizeof(struct ws_flow_key) % 8 == 0, "flow key is hashed in 8-byte words");
-/* The record's size is the memory per flow (see tools/bench.sh); these keep
- * a change from growing it unnoticed. */
-_Static_assert(sizeof(struct ws_side) == 40, "an endpoint's facts fit in 40 bytes");
-_Static_assert(sizeof(struct ws_flow) <= 312, "a flow record stays within 312 bytes");
+_Static_assert(WS_PACKED_KEY_V4 % 4 == 0 && WS_PACKED_KEY_V6 % 4 == 0,
+               "packed keys are hashed in 8-byte words and a 4-byte tail");
 
 bool ws_flow_table_init(struct ws_flow_table *t, size_t max_flows, uint64_t hash_seed)
 {
@@ -52,6 +59,9 @@ void ws_flow_table_free(struct ws_flow_table *t)
     for (size_t i = 0; i < t->chunk_count; i++)
         free(t->chunks[i]);
     free(t->chunks);
+    for (size_t i = 0; i < t->v6_chunk_count; i++)
+        free(t->v6_chunks[i]);
+    free(t->v6_chunks);
     memset(t, 0, sizeof *t);
 }
 
@@ -76,11 +86,36 @@ void ws_flow_key_from_segment(const struct ws_segment *seg, struct ws_flow_key *
     *sender_side = s;
 }
 
+/* Packs (addr, port) pairs already in canonical order: ports, then addresses. */
+static void pack_key(struct ws_flow_ref *ref, int family, const uint8_t *addr0, uint16_t port0,
+                     const uint8_t *addr1, uint16_t port1)
+{
+    size_t alen = family == 6 ? 16 : 4;
+    memcpy(ref->key, &port0, 2);
+    memcpy(ref->key + 2, &port1, 2);
+    memcpy(ref->key + 4, addr0, alen);
+    memcpy(ref->key + 4 + alen, addr1, alen);
+    ref->key_len = (uint8_t)(4 + 2 * alen);
+}
+
 void ws_flow_ref_of_segment(const struct ws_flow_table *t, const struct ws_segment *seg,
                             struct ws_flow_ref *ref)
 {
-    ws_flow_key_from_segment(seg, &ref->key, &ref->sender);
-    ref->hash = flow_key_hash(t, &ref->key);
+    int s = compare_endpoint(seg) <= 0 ? 0 : 1;
+    if (s == 0)
+        pack_key(ref, seg->src.family, seg->src.bytes, seg->sport, seg->dst.bytes, seg->dport);
+    else
+        pack_key(ref, seg->src.family, seg->dst.bytes, seg->dport, seg->src.bytes, seg->sport);
+    ref->sender = s;
+    ref->hash = flow_key_hash(t, ref->key, ref->key_len);
+}
+
+void ws_flow_ref_of_key(const struct ws_flow_table *t, const struct ws_flow_key *key,
+                        struct ws_flow_ref *ref)
+{
+    pack_key(ref, key->family, key->addr[0], key->port[0], key->addr[1], key->port[1]);
+    ref->sender = 0;
+    ref->hash = flow_key_hash(t, ref->key, ref->key_len);
 }
 
 void ws_flow_prefetch_bucket(const struct ws_flow_table *t, unsigned hash)
@@ -107,13 +142,14 @@ void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigned hash)
 struct ws_flow *ws_flow_find(struct ws_flow_table *t, const struct ws_flow_ref *ref)
 {
     struct ws_flow *f = NULL;
-    HASH_FIND_BYHASHVALUE(hh, t->by_key, &ref->key, sizeof ref->key, ref->hash, f);
+    HASH_FIND_BYHASHVALUE(hh, t->by_key, ref->key, ref->key_len, ref->hash, f);
     return f;
 }
 
 struct ws_flow *ws_flow_lookup(struct ws_flow_table *t, const struct ws_flow_key *key)
 {
-    struct ws_flow_ref ref = { .key = *key, .hash = flow_key_hash(t, key) };
+    struct ws_flow_ref ref;
+    ws_flow_ref_of_key(t, key, &ref);
     return ws_flow_find(t, &ref);
 }
 
@@ -143,6 +179,37 @@ static bool add_chunk(struct ws_flow_table *t)
         t->free_list = chunk[i].idx;
     }
     return true;
+}
+
+static union ws_v6_key *take_v6_key(struct ws_flow_table *t)
+{
+    if (!t->v6_free) {
+        if (t->v6_chunk_count == t->v6_chunk_capacity) {
+            size_t cap = t->v6_chunk_capacity ? t->v6_chunk_capacity * 2 : 16;
+            union ws_v6_key **chunks = realloc(t->v6_chunks, cap * sizeof *chunks);
+            if (!chunks)
+                return NULL;
+            t->v6_chunks = chunks;
+            t->v6_chunk_capacity = cap;
+        }
+        union ws_v6_key *chunk = calloc(WS_FLOW_CHUNK_RECORDS, sizeof *chunk);
+        if (!chunk)
+            return NULL;
+        t->v6_chunks[t->v6_chunk_count++] = chunk;
+        for (size_t i = WS_FLOW_CHUNK_RECORDS; i-- > 0;) {
+            chunk[i].next_free = t->v6_free;
+            t->v6_free = &chunk[i];
+        }
+    }
+    union ws_v6_key *k = t->v6_free;
+    t->v6_free = k->next_free;
+    return k;
+}
+
+static void give_back_v6_key(struct ws_flow_table *t, union ws_v6_key *k)
+{
+    k->next_free = t->v6_free;
+    t->v6_free = k;
 }
 
 static void list_unlink(struct ws_flow_table *t, struct ws_flow_list *l, struct ws_flow *f)
@@ -178,7 +245,8 @@ static void release(struct ws_flow_table *t, struct ws_flow *f)
 
 struct ws_flow *ws_flow_insert(struct ws_flow_table *t, const struct ws_flow_key *key)
 {
-    struct ws_flow_ref ref = { .key = *key, .hash = flow_key_hash(t, key) };
+    struct ws_flow_ref ref;
+    ws_flow_ref_of_key(t, key, &ref);
     return ws_flow_add(t, &ref);
 }
 
@@ -196,7 +264,6 @@ static void settle_buckets(struct ws_flow_table *t)
 
 struct ws_flow *ws_flow_add(struct ws_flow_table *t, const struct ws_flow_ref *ref)
 {
-    const struct ws_flow_key *key = &ref->key;
     if (ws_flow_table_full(t))
         return NULL;
     if (t->free_list == WS_FLOW_NIL && !add_chunk(t))
@@ -207,9 +274,20 @@ struct ws_flow *ws_flow_add(struct ws_flow_table *t, const struct ws_flow_ref *r
     memset(f, 0, sizeof *f);
     f->idx = idx;
     f->timer = WS_TIMER_UNARMED;
-    f->key = *key;
-    HASH_ADD_BYHASHVALUE(hh, t->by_key, key, sizeof f->key, ref->hash, f);
+    uint8_t *key = f->key4;
+    if (ref->key_len == WS_PACKED_KEY_V6) {
+        union ws_v6_key *k6 = take_v6_key(t);
+        if (!k6) {
+            release(t, f);
+            return NULL;
+        }
+        key = k6->bytes;
+    }
+    memcpy(key, ref->key, ref->key_len);
+    HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->by_key, key, ref->key_len, ref->hash, f);
     if (f->hh.tbl == NULL) {         /* uthash could not grow: give the record back */
+        if (key != f->key4)
+            give_back_v6_key(t, (union ws_v6_key *)(void *)key);
         release(t, f);
         return NULL;
     }
@@ -241,6 +319,8 @@ void ws_flow_set_tier(struct ws_flow_table *t, struct ws_flow *f, enum ws_flow_t
 void ws_flow_remove(struct ws_flow_table *t, struct ws_flow *f)
 {
     HASH_DELETE(hh, t->by_key, f);
+    if (f->hh.keylen == WS_PACKED_KEY_V6)
+        give_back_v6_key(t, (union ws_v6_key *)(void *)f->hh.key);
     list_unlink(t, &t->tier[f->tier], f);
     release(t, f);
     t->count--;
@@ -272,6 +352,26 @@ struct ws_flow **ws_flow_table_by_id(const struct ws_flow_table *t, size_t *n)
 
 void ws_flow_side_addr(const struct ws_flow *f, int side, struct ws_addr *out)
 {
-    out->family = f->key.family;
-    memcpy(out->bytes, f->key.addr[side], 16);
+    size_t alen = f->hh.keylen == WS_PACKED_KEY_V6 ? 16 : 4;
+    memset(out, 0, sizeof *out);
+    out->family = (uint8_t)ws_flow_family(f);
+    memcpy(out->bytes, (const uint8_t *)f->hh.key + 4 + (size_t)side * alen, alen);
+}
+
+void ws_flow_key_of(const struct ws_flow *f, struct ws_flow_key *out)
+{
+    memset(out, 0, sizeof *out);
+    out->family = (uint8_t)ws_flow_family(f);
+    for (int side = 0; side < 2; side++) {
+        struct ws_addr a;
+        ws_flow_side_addr(f, side, &a);
+        memcpy(out->addr[side], a.bytes, 16);
+        out->port[side] = ws_flow_port(f, side);
+    }
+}
+
+void ws_flow_use_key(struct ws_flow *f, const struct ws_flow_ref *ref)
+{
+    f->hh.key = ref->key;
+    f->hh.keylen = ref->key_len;
 }

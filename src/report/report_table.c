@@ -9,9 +9,9 @@ static void side_endpoints(const struct ws_flow *f, int side, struct ws_endpoint
                            struct ws_endpoint *peer)
 {
     ws_flow_side_addr(f, side, &ep->addr);
-    ep->port = f->key.port[side];
+    ep->port = ws_flow_port(f, side);
     ws_flow_side_addr(f, !side, &peer->addr);
-    peer->port = f->key.port[!side];
+    peer->port = ws_flow_port(f, !side);
 }
 
 /* Address columns as wide as the longest address, like ss. */
@@ -39,7 +39,7 @@ static void text_row(struct ws_reporter *r, const struct ws_flow *f, int side, i
     const struct ws_side *s = &f->side[side];
     double age = (double)(now - s->state_since) / WS_USEC_PER_SEC;
     fprintf(r->out, "%-5s %-6s %-*s %-*s %-12s %9.1f %8" PRIu64 "%s\n",
-            f->key.family == 6 ? "tcp6" : "tcp", side == f->client ? "client" : "server", width,
+            ws_flow_family(f) == 6 ? "tcp6" : "tcp", side == f->client ? "client" : "server", width,
             ws_format_endpoint(&ep, a, sizeof a), width, ws_format_endpoint(&peer, b, sizeof b),
             ws_tcp_state_name((enum ws_tcp_state)s->state, r->names), age, f->id,
             f->midstream ? " midstream" : "");

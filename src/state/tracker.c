@@ -66,9 +66,9 @@ void ws_tracker_free(struct ws_tracker *tr)
 static void describe_side(const struct ws_flow *f, int side, struct ws_event *ev)
 {
     ws_flow_side_addr(f, side, &ev->endpoint.addr);
-    ev->endpoint.port = f->key.port[side];
+    ev->endpoint.port = ws_flow_port(f, side);
     ws_flow_side_addr(f, !side, &ev->peer.addr);
-    ev->peer.port = f->key.port[!side];
+    ev->peer.port = ws_flow_port(f, !side);
     ev->role = side == f->client ? WS_ROLE_CLIENT : WS_ROLE_SERVER;
     ev->flow_id = f->id;
     ev->midstream = f->midstream;
@@ -132,7 +132,7 @@ static void emit_expired(struct ws_tracker *tr, const struct ws_flow *f, const c
 static void side_endpoint(const struct ws_flow *f, int side, struct ws_endpoint *out)
 {
     ws_flow_side_addr(f, side, &out->addr);
-    out->port = f->key.port[side];
+    out->port = ws_flow_port(f, side);
 }
 
 /* The connection's whole record, in Zeek's orientation (originator first). */
@@ -161,7 +161,9 @@ static void emit_flow_record(struct ws_tracker *tr, const struct ws_flow *f, enu
     rec.conn_state = ws_zeek_conn_state(&f->zeek, rec.orig_bytes, rec.resp_bytes);
     _Static_assert(sizeof rec.history >= sizeof f->zeek.history, "history fits the record");
     memcpy(rec.history, f->zeek.history, sizeof f->zeek.history);
-    ws_community_id(&f->key, 0, rec.community_id, sizeof rec.community_id);
+    struct ws_flow_key key;
+    ws_flow_key_of(f, &key);
+    ws_community_id(&key, 0, rec.community_id, sizeof rec.community_id);
 
     struct ws_event ev = { .type = WS_EV_FLOW, .ts_us = ts, .record = &rec };
     describe_side(f, o, &ev);
@@ -170,16 +172,17 @@ static void emit_flow_record(struct ws_tracker *tr, const struct ws_flow *f, enu
 
 /* A segment that opens no flow still gets its one-line record, as Zeek logs a
  * lone RST as a connection; built on the stack, so it costs no table space. */
-static void record_stray(struct ws_tracker *tr, const struct ws_flow_key *key, int sender,
+static void record_stray(struct ws_tracker *tr, const struct ws_flow_ref *ref,
                          const struct ws_segment *seg, int64_t ts)
 {
     if (!tr->sink.emit) {
         tr->stats.flow_records++;
         return;
     }
+    int sender = ref->sender;
     struct ws_flow stray;
     memset(&stray, 0, sizeof stray);
-    stray.key = *key;
+    ws_flow_use_key(&stray, ref);
     stray.id = tr->next_flow_id++;
     stray.first_ts = stray.last_ts = ts;
     stray.client = (uint8_t)sender;
@@ -292,7 +295,7 @@ static int pick_client(const struct ws_flow *f, int sender, enum ws_seg_class cl
         return sender;
     if (cls == WS_SEG_SYNACK)
         return !sender;
-    uint16_t ps = f->key.port[sender], pr = f->key.port[!sender];
+    uint16_t ps = ws_flow_port(f, sender), pr = ws_flow_port(f, !sender);
     if ((ps < 1024) != (pr < 1024))
         return ps < 1024 ? !sender : sender;
     if (ps != pr)
@@ -441,7 +444,6 @@ void ws_tracker_segment_prepared(struct ws_tracker *tr, const struct ws_segment 
     int64_t ts = tr->now;   /* a timestamp that went backwards is taken as "now" */
     tr->stats.segments++;
 
-    const struct ws_flow_key *key = &ref->key;
     int sender = ref->sender;
     struct ws_flow *f = ws_flow_find(&tr->flows, ref);
 
@@ -458,7 +460,7 @@ void ws_tracker_segment_prepared(struct ws_tracker *tr, const struct ws_segment 
          * is what keeps scans and backscatter out of the table). */
         if (c.cls == WS_SEG_IGNORE || c.cls == WS_SEG_RST) {
             tr->stats.segments_no_flow++;
-            record_stray(tr, key, sender, seg, ts);
+            record_stray(tr, ref, seg, ts);
             return;
         }
         f = open_flow(tr, ref, ts);
