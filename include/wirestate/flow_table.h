@@ -159,11 +159,12 @@ struct ws_flow *ws_flow_lookup(struct ws_flow_table *t, const struct ws_flow_key
 
 /* Looking a flow up costs a cache miss for the hash bucket and one for each
  * record on its chain.  A caller holding several packets starts those loads
- * early, in two passes over the batch: first the buckets, then, once they
- * have arrived, the first record of each chain.  Only hints: nothing is
- * read that could change the result of a lookup. */
+ * early, in passes over the batch: first the buckets, then, once they have
+ * arrived, the first record of each chain (depth 1), then the second (depth
+ * 2; chains average one to three records).  Only hints: nothing is read that
+ * could change the result of a lookup. */
 void ws_flow_prefetch_bucket(const struct ws_flow_table *t, unsigned hash);
-void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigned hash);
+void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigned hash, unsigned depth);
 
 static inline bool ws_flow_table_full(const struct ws_flow_table *t)
 {

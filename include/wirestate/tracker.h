@@ -59,10 +59,12 @@ void ws_tracker_segment(struct ws_tracker *tr, const struct ws_segment *seg);
 
 /* The same for a batch of segments, so that the flow table's cache misses
  * overlap (see ws_flow_prefetch_bucket): prepare every segment of the batch,
- * then prefetch each one's flow, then feed them in order with their refs. */
+ * then prefetch each one's flow (a pass per depth, 1 then 2), then feed them
+ * in order with their refs. */
 void ws_tracker_prepare(const struct ws_tracker *tr, const struct ws_segment *seg,
                         struct ws_flow_ref *ref);
-void ws_tracker_prefetch_flow(const struct ws_tracker *tr, const struct ws_flow_ref *ref);
+void ws_tracker_prefetch_flow(const struct ws_tracker *tr, const struct ws_flow_ref *ref,
+                              unsigned depth);
 void ws_tracker_segment_prepared(struct ws_tracker *tr, const struct ws_segment *seg,
                                  const struct ws_flow_ref *ref);
 

@@ -56,9 +56,10 @@ static void add_packet(struct ws_run *r, struct ws_batch *b, const struct pcap_p
 
 static void handle_batch(struct ws_run *r, struct ws_batch *b)
 {
-    for (size_t i = 0; i < b->n; i++)
-        if (b->res[i] == WS_DECODE_OK)
-            ws_tracker_prefetch_flow(&r->tracker, &b->ref[i]);
+    for (unsigned depth = 1; depth <= 2; depth++)
+        for (size_t i = 0; i < b->n; i++)
+            if (b->res[i] == WS_DECODE_OK)
+                ws_tracker_prefetch_flow(&r->tracker, &b->ref[i], depth);
     for (size_t i = 0; i < b->n; i++) {
         if (b->res[i] == WS_DECODE_OK) {
             ws_tracker_segment_prepared(&r->tracker, &b->seg[i], &b->ref[i]);

@@ -126,16 +126,19 @@ void ws_flow_prefetch_bucket(const struct ws_flow_table *t, unsigned hash)
     }
 }
 
-void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigned hash)
+void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigned hash, unsigned depth)
 {
     if (!t->by_key)
         return;
     const UT_hash_table *tbl = t->by_key->hh.tbl;
-    const UT_hash_handle *first = tbl->buckets[hash & (tbl->num_buckets - 1U)].hh_head;
-    if (first) {
+    const UT_hash_handle *h = tbl->buckets[hash & (tbl->num_buckets - 1U)].hh_head;
+    /* The records before `depth` were prefetched by the previous pass. */
+    for (unsigned i = 1; h && i < depth; i++)
+        h = h->hh_next;
+    if (h) {
         /* The handle (chain link and stored hash) and the key it points to. */
-        __builtin_prefetch(first);
-        __builtin_prefetch(first->key);
+        __builtin_prefetch(h);
+        __builtin_prefetch(h->key);
     }
 }
 

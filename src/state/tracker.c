@@ -279,6 +279,13 @@ static void evict_least_recent(struct ws_tracker *tr, int64_t ts)
     struct ws_flow *victim = choose_victim(tr, ts);
     if (!victim)
         return;
+    /* Under a flood every packet evicts, oldest first: the record next in
+     * line is fetched now, while this one is dealt with. */
+    struct ws_flow *next = ws_flow_newer(&tr->flows, victim);
+    if (next) {
+        __builtin_prefetch(next);
+        __builtin_prefetch((const char *)next + 64);
+    }
     emit_expired(tr, victim, "evicted", ts);
     emit_flow_record(tr, victim, WS_END_EVICTED, ts);
     tr->stats.evicted++;
@@ -425,9 +432,10 @@ void ws_tracker_prepare(const struct ws_tracker *tr, const struct ws_segment *se
     ws_flow_prefetch_bucket(&tr->flows, ref->hash);
 }
 
-void ws_tracker_prefetch_flow(const struct ws_tracker *tr, const struct ws_flow_ref *ref)
+void ws_tracker_prefetch_flow(const struct ws_tracker *tr, const struct ws_flow_ref *ref,
+                              unsigned depth)
 {
-    ws_flow_prefetch_chain(&tr->flows, ref->hash);
+    ws_flow_prefetch_chain(&tr->flows, ref->hash, depth);
 }
 
 void ws_tracker_segment(struct ws_tracker *tr, const struct ws_segment *seg)
