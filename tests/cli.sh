@@ -409,6 +409,80 @@ fi
 run -q -r "$scen/ipv6.pcap" -t
 expect_out_grep "IPv6 endpoints in brackets" '^\[2001:db8::1\]:40140 client CLOSED -> SYN_SENT  .*\(peer \[2001:db8::2\]:443, flow 1\)$'
 
+# ---- batched reading: -c and damage at every place in a batch -------------------
+
+# Packets are read 16 at a time (WS_BATCH in src/cli/run.c): -c must still
+# stop at exactly N packets, on either side of a batch boundary, and a capture
+# damaged in the middle of a batch must still have every packet before the
+# damage tracked.  rst-states has 49 packets (three full batches and one
+# more), the last one a UDP tick.
+many="$scen/rst-states.pcap"
+mapfile -t many_offs < <(record_offsets "$many")
+many_n=${#many_offs[@]}
+if [ "$(od -A n -t x1 -N 4 "$many" | tr -d ' \n')" != d4c3b2a1 ] || [ "$many_n" -le 34 ]; then
+  fail "batched reading setup" "$many: need a little-endian microsecond pcap of more than 34 packets, got $many_n"
+else
+  # first_records N OUT: the capture's first N records as a file of their own.
+  first_records() {
+    if [ "$1" -ge "$many_n" ]; then cp "$many" "$2"; else head -c "${many_offs[$1]}" "$many" > "$2"; fi
+  }
+  for n in 1 15 16 17 33 $((many_n - 1)) "$many_n"; do
+    run -tt -c "$n" -r "$many"
+    expect_rc "-c $n of $many_n packets" 0
+    tcp=$n; [ "$n" -lt "$many_n" ] || tcp=$((many_n - 1))   # the last packet is not TCP
+    expect_err_grep "-c $n: summary says $n packets read" "^$n packets read, $tcp TCP segments\$"
+    run -q --json -c "$n" -r "$many"
+    expect_out_grep "-c $n --json: summary record has \"packets\":$n" "\"type\":\"summary\",\"packets\":$n,"
+    # Exactly the first n packets were tracked: the same transitions as a
+    # capture that holds only those.
+    run -q -tt -c "$n" -r "$many"
+    cp "$tmp/out" "$tmp/c$n.out"
+    first_records "$n" "$tmp/first$n.pcap"
+    run -q -tt -r "$tmp/first$n.pcap"
+    expect_same "-c $n: the transitions of the first $n packets" "$tmp/out" "$tmp/c$n.out"
+  done
+  [ -s "$tmp/c33.out" ] && pass "-c 33: some transitions printed" || fail "-c 33: some transitions printed"
+  for n in $((many_n + 1)) 1000; do
+    run -tt -c "$n" -r "$many"
+    expect_rc "-c $n, more than the $many_n packets there are" 0
+    expect_err_grep "-c $n: summary says $many_n packets read" "^$many_n packets read, "
+  done
+  run -q -tt -r "$many"
+  expect_same "-c $many_n: the whole capture" "$tmp/out" "$tmp/c$many_n.out"
+
+  # Cut short inside record k's data (k = 16 and 32: first of a batch; 17,
+  # 33 and 37: inside one), and inside record k's 16-byte header: exit 1,
+  # one error line naming record k and where the file ended, and everything
+  # before record k reported, summary included.
+  for cut in data:16 data:17 data:32 data:33 data:37 header:17 header:37 header:$((many_n - 1)); do
+    k=${cut#*:}
+    off=${many_offs[$k]}
+    if [ "${cut%%:*}" = data ]; then
+      caplen=$(le32 "$many" $((off + 8)))
+      end=$((off + 16 + caplen / 2))
+    else
+      end=$((off + 7))
+    fi
+    head -c "$end" "$many" > "$tmp/cut-$k.pcap"
+    run -q -tt -r "$tmp/cut-$k.pcap"
+    cp "$tmp/out" "$tmp/cut-$k.out"
+    expect_error "cut inside the $cut" 1 "cut-$k\.pcap" "damaged" "record $k([^0-9]|\$)" \
+      "byte offset $end([^0-9]|\$)"
+    run -q -tt -c "$k" -r "$many"
+    expect_same "cut inside the $cut: the transitions of the $k packets before it" "$tmp/out" "$tmp/cut-$k.out"
+    run -tt -r "$tmp/cut-$k.pcap"
+    if [ $rc -eq 1 ] && grep -q "^$k packets read, $k TCP segments\$" "$tmp/err" &&
+       [ "$(grep -c '^wirestate: ' "$tmp/err")" -eq 1 ] && [[ $(tail -n 1 "$tmp/err") == "wirestate: "* ]]; then
+      pass "cut inside the $cut, without -q: summary of $k packets, then the error line"
+    else
+      fail "cut inside the $cut, without -q" "exit $rc, stderr: $(cat "$tmp/err")"
+    fi
+    # With -c below the damage, the damage is never reached.
+    run -q -tt -c $((k - 1)) -r "$tmp/cut-$k.pcap"
+    expect_rc "cut inside the $cut, -c $((k - 1)) stops before it" 0
+  done
+fi
+
 # Output that cannot be written is an error (1), not silence.
 if [ -w /dev/full ]; then
   timeout 60 "$ws" -q -r "$base" > /dev/full 2> "$tmp/err"

@@ -74,9 +74,8 @@ static inline uint64_t ws_side_bytes(const struct ws_side *s)
 
 static inline void ws_side_add_bytes(struct ws_side *s, uint64_t n)
 {
-    uint64_t total = ws_side_bytes(s) + n;
-    if (total > WS_SIDE_BYTES_MAX)
-        total = WS_SIDE_BYTES_MAX;
+    uint64_t now = ws_side_bytes(s);
+    uint64_t total = n > WS_SIDE_BYTES_MAX - now ? WS_SIDE_BYTES_MAX : now + n;
     s->bytes_lo = (uint32_t)total;
     s->bytes_hi = (uint16_t)(total >> 32);
 }

@@ -175,6 +175,9 @@ static void emit_flow_record(struct ws_tracker *tr, const struct ws_flow *f, enu
 static void record_stray(struct ws_tracker *tr, const struct ws_flow_ref *ref,
                          const struct ws_segment *seg, int64_t ts)
 {
+    /* The record has its flow id whether or not anything prints it, so that
+     * ids (in the table, in --flows) do not depend on --no-events. */
+    uint64_t id = tr->next_flow_id++;
     if (!tr->sink.emit) {
         tr->stats.flow_records++;
         return;
@@ -183,7 +186,7 @@ static void record_stray(struct ws_tracker *tr, const struct ws_flow_ref *ref,
     struct ws_flow stray;
     memset(&stray, 0, sizeof stray);
     ws_flow_use_key(&stray, ref);
-    stray.id = tr->next_flow_id++;
+    stray.id = id;
     stray.first_ts = stray.last_ts = ts;
     stray.client = (uint8_t)sender;
     stray.midstream = true;
