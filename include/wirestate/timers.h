@@ -79,6 +79,26 @@ static inline bool ws_timer_armed(const struct ws_timer *t)
     return t->prev != WS_TIMER_AT_NOWHERE;
 }
 
+static inline uint64_t ws_timers_tick_of(int64_t t)
+{
+    return t < 0 ? 0 : (uint64_t)t >> WS_WHEEL_TICK_SHIFT;
+}
+
+/* Ticks beyond 32 bits (deadlines past the year 2106, or "never") share the
+ * last tick; they only come up if the clock gets there too. */
+static inline uint32_t ws_timers_stored_tick(uint64_t tick)
+{
+    return tick > UINT32_MAX ? UINT32_MAX : (uint32_t)tick;
+}
+
+/* Arming t for deadline would change nothing: it waits in the wheel for
+ * deadline's tick or an earlier one.  The check every packet makes, inline. */
+static inline bool ws_timers_arm_is_noop(const struct ws_timer *t, int64_t deadline)
+{
+    return t->prev != WS_TIMER_AT_NOWHERE && t->prev != WS_TIMER_AT_DUE &&
+           ws_timers_stored_tick(ws_timers_tick_of(deadline)) >= t->tick;
+}
+
 /* Makes id's timer come up no later than deadline: arms it if unarmed, moves
  * it earlier if armed later, leaves it alone otherwise.  False only when the
  * due heap could not grow: an unarmed timer then stays unarmed, an armed one
@@ -92,5 +112,13 @@ void ws_timers_cancel(struct ws_timers *w, uint32_t id);
  * WS_TIMER_NIL when nothing is due.  The clock never runs backwards here: an
  * earlier now than before only looks at what is already due. */
 uint32_t ws_timers_pop_due(struct ws_timers *w, int64_t now, int64_t *armed_for);
+
+/* Surely nothing to pop at now: the clock is still inside the tick already
+ * moved into the due heap, and the heap's earliest entry is later.  What the
+ * caller checks every packet before calling ws_timers_pop_due(). */
+static inline bool ws_timers_nothing_due(const struct ws_timers *w, int64_t now)
+{
+    return ws_timers_tick_of(now) <= w->now_tick && (w->due_count == 0 || w->due[0].deadline > now);
+}
 
 #endif

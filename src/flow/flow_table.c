@@ -90,12 +90,17 @@ void ws_flow_key_from_segment(const struct ws_segment *seg, struct ws_flow_key *
 static void pack_key(struct ws_flow_ref *ref, int family, const uint8_t *addr0, uint16_t port0,
                      const uint8_t *addr1, uint16_t port1)
 {
-    size_t alen = family == 6 ? 16 : 4;
     memcpy(ref->key, &port0, 2);
     memcpy(ref->key + 2, &port1, 2);
-    memcpy(ref->key + 4, addr0, alen);
-    memcpy(ref->key + 4 + alen, addr1, alen);
-    ref->key_len = (uint8_t)(4 + 2 * alen);
+    if (family == 6) {   /* constant sizes: the copies stay inline */
+        memcpy(ref->key + 4, addr0, 16);
+        memcpy(ref->key + 20, addr1, 16);
+        ref->key_len = WS_PACKED_KEY_V6;
+    } else {
+        memcpy(ref->key + 4, addr0, 4);
+        memcpy(ref->key + 8, addr1, 4);
+        ref->key_len = WS_PACKED_KEY_V4;
+    }
 }
 
 void ws_flow_ref_of_segment(const struct ws_flow_table *t, const struct ws_segment *seg,

@@ -251,6 +251,8 @@ static void update_tier(struct ws_tracker *tr, struct ws_flow *f)
 static void schedule(struct ws_tracker *tr, struct ws_flow *f)
 {
     struct ws_due due = ws_flow_next_due(f, &tr->cfg);
+    if (ws_timers_arm_is_noop(&f->timer, due.at))
+        return;
     if (!ws_timers_arm(&tr->timers, f->idx, due.at, f->id))
         tr->stats.alloc_failures++;
 }
@@ -428,17 +430,22 @@ static void run_machine(struct ws_tracker *tr, struct ws_flow *f, int sender, en
         f->side[receiver].state_since = ts;
 }
 
+/* A table this small stays in the caches: prefetching it only costs. */
+#define WS_PREFETCH_MIN_FLOWS 16384
+
 void ws_tracker_prepare(const struct ws_tracker *tr, const struct ws_segment *seg,
                         struct ws_flow_ref *ref)
 {
     ws_flow_ref_of_segment(&tr->flows, seg, ref);
-    ws_flow_prefetch_bucket(&tr->flows, ref->hash);
+    if (tr->flows.count >= WS_PREFETCH_MIN_FLOWS)
+        ws_flow_prefetch_bucket(&tr->flows, ref->hash);
 }
 
 void ws_tracker_prefetch_flow(const struct ws_tracker *tr, const struct ws_flow_ref *ref,
                               unsigned depth)
 {
-    ws_flow_prefetch_chain(&tr->flows, ref->hash, depth);
+    if (tr->flows.count >= WS_PREFETCH_MIN_FLOWS)
+        ws_flow_prefetch_chain(&tr->flows, ref->hash, depth);
 }
 
 void ws_tracker_segment(struct ws_tracker *tr, const struct ws_segment *seg)
@@ -541,6 +548,8 @@ void ws_tracker_advance(struct ws_tracker *tr, int64_t now)
 {
     if (now > tr->now)
         tr->now = now;
+    if (ws_timers_nothing_due(&tr->timers, tr->now))
+        return;
     uint32_t idx;
     int64_t armed_for;
     while ((idx = ws_timers_pop_due(&tr->timers, tr->now, &armed_for)) != WS_TIMER_NIL) {

@@ -28,16 +28,12 @@ static struct ws_timer *timer_of(const struct ws_timers *w, uint32_t id)
 
 static uint64_t tick_of(int64_t t)
 {
-    if (t < 0)
-        return 0;
-    return (uint64_t)t >> WS_WHEEL_TICK_SHIFT;
+    return ws_timers_tick_of(t);
 }
 
-/* Ticks beyond 32 bits (deadlines past the year 2106, or "never") share the
- * last tick; they only come up if the clock gets there too. */
 static uint32_t stored_tick(uint64_t tick)
 {
-    return tick > UINT32_MAX ? UINT32_MAX : (uint32_t)tick;
+    return ws_timers_stored_tick(tick);
 }
 
 bool ws_timers_init(struct ws_timers *w, struct ws_timer_owner owner)
