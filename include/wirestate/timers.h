@@ -91,12 +91,18 @@ static inline uint32_t ws_timers_stored_tick(uint64_t tick)
     return tick > UINT32_MAX ? UINT32_MAX : (uint32_t)tick;
 }
 
+/* The tick a deadline is armed for. */
+static inline uint32_t ws_timers_tick_for(int64_t deadline)
+{
+    return ws_timers_stored_tick(ws_timers_tick_of(deadline));
+}
+
 /* Arming t for deadline would change nothing: it waits in the wheel for
  * deadline's tick or an earlier one.  The check every packet makes, inline. */
 static inline bool ws_timers_arm_is_noop(const struct ws_timer *t, int64_t deadline)
 {
     return t->prev != WS_TIMER_AT_NOWHERE && t->prev != WS_TIMER_AT_DUE &&
-           ws_timers_stored_tick(ws_timers_tick_of(deadline)) >= t->tick;
+           ws_timers_tick_for(deadline) >= t->tick;
 }
 
 /* Makes id's timer come up no later than deadline: arms it if unarmed, moves

@@ -32,7 +32,7 @@ static int64_t wall_clock_us(void)
  * being paid one after another; they are still handled strictly in order.
  * A live batch holds only what was already buffered, so it adds no delay. */
 #ifndef WS_BATCH
-#define WS_BATCH 16   /* tools/bench.sh builds a WS_BATCH=1 variant to measure the prefetch */
+#define WS_BATCH 16   /* tools/bench-ablation.sh builds a WS_BATCH=1 variant to measure the prefetch */
 #endif
 
 struct ws_batch {

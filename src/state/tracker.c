@@ -63,12 +63,16 @@ void ws_tracker_free(struct ws_tracker *tr)
 
 /* ---- events ---------------------------------------------------------- */
 
+static void side_endpoint(const struct ws_flow *f, int side, struct ws_endpoint *out)
+{
+    ws_flow_side_addr(f, side, &out->addr);
+    out->port = ws_flow_port(f, side);
+}
+
 static void describe_side(const struct ws_flow *f, int side, struct ws_event *ev)
 {
-    ws_flow_side_addr(f, side, &ev->endpoint.addr);
-    ev->endpoint.port = ws_flow_port(f, side);
-    ws_flow_side_addr(f, !side, &ev->peer.addr);
-    ev->peer.port = ws_flow_port(f, !side);
+    side_endpoint(f, side, &ev->endpoint);
+    side_endpoint(f, !side, &ev->peer);
     ev->role = side == f->client ? WS_ROLE_CLIENT : WS_ROLE_SERVER;
     ev->flow_id = f->id;
     ev->midstream = f->midstream;
@@ -127,12 +131,6 @@ static void emit_expired(struct ws_tracker *tr, const struct ws_flow *f, const c
     ev.from = (enum ws_tcp_state)f->side[f->client].state;
     ev.to = (enum ws_tcp_state)f->side[!f->client].state;
     emit(tr, &ev);
-}
-
-static void side_endpoint(const struct ws_flow *f, int side, struct ws_endpoint *out)
-{
-    ws_flow_side_addr(f, side, &out->addr);
-    out->port = ws_flow_port(f, side);
 }
 
 /* The connection's whole record, in Zeek's orientation (originator first). */
@@ -248,13 +246,17 @@ static void update_tier(struct ws_tracker *tr, struct ws_flow *f)
 /* Deadlines that moved later (the idle clock after each packet) are left
  * where they are and corrected when they come up (see timers.h): arming an
  * already armed timer costs nothing unless its deadline moved earlier. */
+static void arm_at(struct ws_tracker *tr, struct ws_flow *f, int64_t at)
+{
+    if (ws_timers_arm_is_noop(&f->timer, at))
+        return;
+    if (!ws_timers_arm(&tr->timers, f->idx, at, f->id))
+        tr->stats.alloc_failures++;
+}
+
 static void schedule(struct ws_tracker *tr, struct ws_flow *f)
 {
-    struct ws_due due = ws_flow_next_due(f, &tr->cfg);
-    if (ws_timers_arm_is_noop(&f->timer, due.at))
-        return;
-    if (!ws_timers_arm(&tr->timers, f->idx, due.at, f->id))
-        tr->stats.alloc_failures++;
+    arm_at(tr, f, ws_flow_next_due(f, &tr->cfg).at);
 }
 
 static void drop_flow(struct ws_tracker *tr, struct ws_flow *f)
@@ -558,7 +560,7 @@ void ws_tracker_advance(struct ws_tracker *tr, int64_t now)
         /* A deadline left early on purpose (see schedule()) moves to the real
          * one first, so timers always fire in time order across flows. */
         if (due.at > armed_for) {
-            schedule(tr, f);
+            arm_at(tr, f, due.at);
             continue;
         }
         fire(tr, f, &due);

@@ -26,16 +26,6 @@ static struct ws_timer *timer_of(const struct ws_timers *w, uint32_t id)
     return w->owner.timer(w->owner.ctx, id);
 }
 
-static uint64_t tick_of(int64_t t)
-{
-    return ws_timers_tick_of(t);
-}
-
-static uint32_t stored_tick(uint64_t tick)
-{
-    return ws_timers_stored_tick(tick);
-}
-
 bool ws_timers_init(struct ws_timers *w, struct ws_timer_owner owner)
 {
     *w = (struct ws_timers){ .owner = owner };
@@ -182,7 +172,7 @@ static const struct ws_due_entry *due_entry_of(const struct ws_timers *w, uint32
 static bool place_timer(struct ws_timers *w, uint32_t id, struct ws_timer *t, int64_t deadline,
                         uint64_t tiebreak)
 {
-    uint32_t tick = stored_tick(tick_of(deadline));
+    uint32_t tick = ws_timers_tick_for(deadline);
     if (tick <= w->now_tick)
         return due_push(w, id, t, deadline, tiebreak);
     wheel_link(w, id, t, tick);
@@ -205,7 +195,7 @@ bool ws_timers_arm(struct ws_timers *w, uint32_t id, int64_t deadline, uint64_t 
     if (t->prev == WS_TIMER_AT_DUE) {
         /* Its entry is due by the end of the current tick: a deadline in a
          * later tick is later, and needs no search for the entry. */
-        if (stored_tick(tick_of(deadline)) > w->now_tick)
+        if (ws_timers_tick_for(deadline) > w->now_tick)
             return true;
         /* Rare (a deadline moving earlier within the current tick), so a
          * scan of the small heap is fine; the old entry goes stale. */
@@ -218,7 +208,7 @@ bool ws_timers_arm(struct ws_timers *w, uint32_t id, int64_t deadline, uint64_t 
     }
     if (ws_timer_armed(t)) {
         /* Same tick or later: the owner corrects it when it comes up. */
-        uint32_t tick = stored_tick(tick_of(deadline));
+        uint32_t tick = ws_timers_tick_for(deadline);
         if (tick >= t->tick)
             return true;
         /* Headed for the due heap: make room first, so that a failure
@@ -262,7 +252,7 @@ static void drain_slot(struct ws_timers *w, size_t slot, uint64_t upto)
             int64_t deadline;
             uint64_t tiebreak;
             w->owner.deadline(w->owner.ctx, id, &deadline, &tiebreak);
-            uint32_t tick = stored_tick(tick_of(deadline));
+            uint32_t tick = ws_timers_tick_for(deadline);
             if (tick > upto) {
                 wheel_link(w, id, t, tick);
             } else if (!due_push(w, id, t, deadline, tiebreak)) {
@@ -292,7 +282,7 @@ static void advance_to(struct ws_timers *w, uint64_t tick)
 
 uint32_t ws_timers_pop_due(struct ws_timers *w, int64_t now, int64_t *armed_for)
 {
-    advance_to(w, tick_of(now));
+    advance_to(w, ws_timers_tick_of(now));
     const struct ws_due_entry *e = due_top(w);
     if (!e || e->deadline > now)
         return WS_TIMER_NIL;
