@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wirestate/community_id.h"
 #include "wirestate/config.h"
 #include "wirestate/tracker.h"
 
@@ -463,6 +464,7 @@ static void transcribe(void *ctx, const struct ws_event *ev)
               ev->cause.note ? ev->cause.note : "-", (long long)ev->cause.seconds, cause, ev->text);
     const struct ws_flow_record *r = ev->record;
     if (r) {
+        char cid[WS_COMMUNITY_ID_STRLEN];
         tx_printf(tx, " rec=%llu", (unsigned long long)r->flow_id);
         tx_endpoint(tx, "orig", &r->orig);
         tx_endpoint(tx, "resp", &r->resp);
@@ -471,7 +473,8 @@ static void transcribe(void *ctx, const struct ws_event *ev)
                   (unsigned long long)r->orig_packets, (unsigned long long)r->resp_packets,
                   (unsigned long long)r->orig_bytes, (unsigned long long)r->resp_bytes,
                   (int)r->orig_state, (int)r->resp_state, (int)r->midstream, (int)r->reason,
-                  r->conn_state ? r->conn_state : "-", r->history, r->community_id);
+                  r->conn_state ? r->conn_state : "-", r->history,
+                  ws_community_id_of_endpoints(&r->orig, &r->resp, 0, cid, sizeof cid));
     }
     tx_printf(tx, "\n");
 }

@@ -35,7 +35,8 @@ enum ws_flow_end {
                            probe): recorded, never tracked */
 };
 
-/* One connection, Zeek conn.log style, joinable by community_id. */
+/* One connection, Zeek conn.log style.  Reporters add its Community ID
+ * (ws_community_id_of_endpoints) so records can be joined with other tools'. */
 struct ws_flow_record {
     uint64_t flow_id;
     struct ws_endpoint orig, resp;      /* Zeek's originator and responder */
@@ -47,7 +48,6 @@ struct ws_flow_record {
     enum ws_flow_end reason;
     const char *conn_state;             /* Zeek's: S0, S1, SF, REJ, ... */
     char history[40];                   /* Zeek's history letters */
-    char community_id[32];
 };
 
 enum ws_role { WS_ROLE_CLIENT, WS_ROLE_SERVER };

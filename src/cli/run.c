@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "wirestate/async_sink.h"
 #include "wirestate/decode.h"
 
 struct ws_run {
@@ -15,6 +16,7 @@ struct ws_run {
     struct ws_capture *cap;
     struct ws_tracker tracker;
     struct ws_reporter reporter;
+    struct ws_async_sink *writer;   /* reading files: lines are written by a second thread */
     uint64_t packets;
     uint64_t skipped[WS_DECODE_RESULT_COUNT];
     int64_t next_table_us;
@@ -78,6 +80,7 @@ static int64_t current_time(const struct ws_run *r)
 
 static void print_table(struct ws_run *r)
 {
+    ws_async_sink_drain(r->writer);   /* the reporter is ours until the next event */
     ws_report_table(&r->reporter, &r->tracker.flows, current_time(r));
     fflush(r->reporter.out);
 }
@@ -190,9 +193,16 @@ int ws_run(const struct ws_options *o, struct ws_signals *sig, struct ws_capture
     r.reporter.flush_each = false;
     r.reporter.text_flows = o->flows;
     struct ws_sink sink = { o->no_events ? NULL : ws_report_emit, &r.reporter };
+    if (sink.emit && !cap->live) {
+        /* Without a writer thread the lines are written here, just slower. */
+        r.writer = ws_async_sink_start(sink, 0, NULL);
+        if (r.writer)
+            sink = ws_async_sink_as_sink(r.writer);
+    }
     if (!ws_tracker_init(&r.tracker, &cfg, sink)) {
         fprintf(stderr, "wirestate: out of memory setting up the flow table\n");
         ws_tracker_free(&r.tracker);
+        ws_async_sink_stop(r.writer);
         return 1;
     }
     if (cap->live)
@@ -205,6 +215,8 @@ int ws_run(const struct ws_options *o, struct ws_signals *sig, struct ws_capture
     if (o->table)
         print_table(&r);
     ws_tracker_finish(&r.tracker);
+    ws_async_sink_stop(r.writer);
+    r.writer = NULL;
     print_summary(&r);
     fflush(stdout);
     if (status != 0)   /* last, where it is seen, as tcpdump does */

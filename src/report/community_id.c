@@ -61,3 +61,27 @@ const char *ws_community_id(const struct ws_flow_key *key, uint16_t seed, char *
     EVP_EncodeBlock((unsigned char *)buf + 2, digest, (int)digest_len);   /* 28 chars and a NUL */
     return buf;
 }
+
+/* The spec's order: the smaller address first, by bytes; the smaller port on a tie. */
+static bool endpoint_before(const struct ws_endpoint *a, const struct ws_endpoint *b, size_t addr_len)
+{
+    int c = memcmp(a->addr.bytes, b->addr.bytes, addr_len);
+    return c < 0 || (c == 0 && a->port < b->port);
+}
+
+const char *ws_community_id_of_endpoints(const struct ws_endpoint *a, const struct ws_endpoint *b,
+                                         uint16_t seed, char *buf, size_t len)
+{
+    size_t addr_len = a->addr.family == 6 ? 16 : 4;
+    if (endpoint_before(b, a, addr_len)) {
+        const struct ws_endpoint *t = a;
+        a = b;
+        b = t;
+    }
+    struct ws_flow_key key = { .family = a->addr.family == 6 ? 6 : 4 };
+    memcpy(key.addr[0], a->addr.bytes, addr_len);
+    memcpy(key.addr[1], b->addr.bytes, addr_len);
+    key.port[0] = a->port;
+    key.port[1] = b->port;
+    return ws_community_id(&key, seed, buf, len);
+}

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "wirestate/community_id.h"
 #include "wirestate/config.h"
 #include "wirestate/report.h"
 

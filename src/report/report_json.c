@@ -108,8 +108,9 @@ static void flow_record(struct ws_line *l, const struct ws_event *ev)
     name_value(l, f->conn_state);
     WS_JSON_KEY(l, "history");
     ws_line_json_str(l, f->history);
+    char community_id[WS_COMMUNITY_ID_STRLEN];
     WS_JSON_KEY(l, "community_id");
-    name_value(l, f->community_id);
+    name_value(l, ws_community_id_of_endpoints(&f->orig, &f->resp, 0, community_id, sizeof community_id));
     WS_JSON_KEY(l, "reason");
     name_value(l, ws_flow_end_name(f->reason));
 }

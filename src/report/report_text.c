@@ -43,7 +43,7 @@ void ws_report_text_event(struct ws_reporter *r, const struct ws_event *ev)
         break;
     case WS_EV_FLOW: {
         const struct ws_flow_record *f = ev->record;
-        char resp[WS_ENDPOINT_STRLEN];
+        char resp[WS_ENDPOINT_STRLEN], community_id[WS_COMMUNITY_ID_STRLEN];
         fprintf(out, "%s%s orig flow %s %s %s/%s (resp %s, flow %" PRIu64 ", %" PRIu64 "+%" PRIu64
                      " packets, %" PRIu64 "+%" PRIu64 " bytes, %.6fs, %s, %s)\n",
                 when, ep, f->conn_state, f->history[0] ? f->history : "-",
@@ -51,7 +51,7 @@ void ws_report_text_event(struct ws_reporter *r, const struct ws_event *ev)
                 ws_format_endpoint(&f->resp, resp, sizeof resp), f->flow_id, f->orig_packets,
                 f->resp_packets, f->orig_bytes, f->resp_bytes,
                 (double)(f->end_us - f->start_us) / WS_USEC_PER_SEC, ws_flow_end_name(f->reason),
-                f->community_id);
+                ws_community_id_of_endpoints(&f->orig, &f->resp, 0, community_id, sizeof community_id));
         return;
     }
     }

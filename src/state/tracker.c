@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wirestate/community_id.h"
 #include "wirestate/config.h"
 #include "wirestate/deadline.h"
 #include "wirestate/segment_class.h"
@@ -159,9 +158,6 @@ static void emit_flow_record(struct ws_tracker *tr, const struct ws_flow *f, enu
     rec.conn_state = ws_zeek_conn_state(&f->zeek, rec.orig_bytes, rec.resp_bytes);
     _Static_assert(sizeof rec.history >= sizeof f->zeek.history, "history fits the record");
     memcpy(rec.history, f->zeek.history, sizeof f->zeek.history);
-    struct ws_flow_key key;
-    ws_flow_key_of(f, &key);
-    ws_community_id(&key, 0, rec.community_id, sizeof rec.community_id);
 
     struct ws_event ev = { .type = WS_EV_FLOW, .ts_us = ts, .record = &rec };
     describe_side(f, o, &ev);
