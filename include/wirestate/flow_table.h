@@ -21,6 +21,28 @@
 #ifndef HASH_NONFATAL_OOM
 #define HASH_NONFATAL_OOM 1
 #endif
+
+/* uthash compares keys with memcmp(), a library call per record on a chain.
+ * Packed keys are 12 or 36 bytes (WS_PACKED_KEY_V4/V6 below), so the
+ * comparison is done inline in 8-byte words; any other length falls back. */
+static inline int ws_packed_key_differs(const void *a, const void *b, size_t len)
+{
+    const unsigned char *p = a, *q = b;
+    uint64_t x, y, diff = 0;
+    uint32_t u, v;
+    if (len != 12 && len != 36)
+        return memcmp(a, b, len);
+    for (size_t i = 0; i + 8 <= len; i += 8) {
+        memcpy(&x, p + i, 8);
+        memcpy(&y, q + i, 8);
+        diff |= x ^ y;
+    }
+    memcpy(&u, p + len - 4, 4);
+    memcpy(&v, q + len - 4, 4);
+    diff |= u ^ v;
+    return diff != 0;
+}
+#define HASH_KEYCMP(a, b, n) ws_packed_key_differs((a), (b), (size_t)(n))
 #include <uthash.h>
 
 #include "wirestate/segment.h"
@@ -43,6 +65,8 @@ struct ws_flow_key {
  * record), 36 for IPv6 (kept beside it); the length tells the family. */
 #define WS_PACKED_KEY_V4 12
 #define WS_PACKED_KEY_V6 36
+_Static_assert(WS_PACKED_KEY_V4 == 12 && WS_PACKED_KEY_V6 == 36,
+               "ws_packed_key_differs() knows these two lengths");
 
 /* What the tap has seen one endpoint send, and the state that follows. */
 struct ws_side {
