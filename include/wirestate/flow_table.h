@@ -181,11 +181,14 @@ struct ws_flow *ws_flow_find(struct ws_flow_table *t, const struct ws_flow_ref *
 struct ws_flow *ws_flow_lookup(struct ws_flow_table *t, const struct ws_flow_key *key);
 
 /* Looking a flow up costs a cache miss for the hash bucket and one for each
- * record on its chain.  A caller holding several packets starts those loads
- * early, in passes over the batch: first the buckets, then, once they have
- * arrived, the first record of each chain (depth 1), then the second (depth
- * 2; chains average one to three records).  Only hints: nothing is read that
- * could change the result of a lookup. */
+ * record on its chain, and updating it a few more for the rest of the record.
+ * A caller holding several packets starts those loads early, in passes over
+ * the batch, each once the previous pass's loads have had time to arrive:
+ * first the buckets; then (depth 1) the lookup fields of each chain's first
+ * record; then (depth 2) the whole of that record if its stored hash is the
+ * packet's, else the lookup fields of the second (chains average one to two
+ * records); deeper passes go on along the chain.  Only hints: nothing is
+ * read that could change the result of a lookup. */
 void ws_flow_prefetch_bucket(const struct ws_flow_table *t, unsigned hash);
 void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigned hash, unsigned depth);
 

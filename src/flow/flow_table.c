@@ -143,20 +143,44 @@ void ws_flow_prefetch_bucket(const struct ws_flow_table *t, unsigned hash)
     }
 }
 
+/* What a chain walk reads of a record: uthash's chain link, key pointer, key
+ * length and stored hash, then an IPv4 key right behind them; two lines at
+ * most.  Computed from the record's address alone: following hh.key would
+ * wait for the very load being requested. */
+static void prefetch_lookup_fields(const UT_hash_handle *h)
+{
+    _Static_assert(offsetof(struct ws_flow, hh) == 0, "a record starts with its handle");
+    const char *p = (const char *)h;
+    __builtin_prefetch(p + offsetof(UT_hash_handle, hh_next));
+    __builtin_prefetch(p + offsetof(struct ws_flow, key4) + WS_PACKED_KEY_V4 - 1);
+}
+
+/* All of a record, for the tracker that is about to update it. */
+static void prefetch_record(const UT_hash_handle *h)
+{
+    const char *p = (const char *)h;
+    for (size_t off = 0; off < sizeof(struct ws_flow); off += 64)
+        __builtin_prefetch(p + off);
+    __builtin_prefetch(p + sizeof(struct ws_flow) - 1);
+}
+
 void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigned hash, unsigned depth)
 {
-    if (!t->by_key)
+    if (!t->by_key || depth == 0)
         return;
     const UT_hash_table *tbl = t->by_key->hh.tbl;
     const UT_hash_handle *h = tbl->buckets[hash & (tbl->num_buckets - 1U)].hh_head;
-    /* The records before `depth` were prefetched by the previous pass. */
-    for (unsigned i = 1; h && i < depth; i++)
+    /* The records before `depth` were requested by the earlier passes, so
+     * reading them here should not wait. */
+    for (unsigned i = 1; h && i < depth; i++) {
+        if (h->hashv == hash) {   /* most likely the flow itself */
+            prefetch_record(h);
+            return;
+        }
         h = h->hh_next;
-    if (h) {
-        /* The handle (chain link and stored hash) and the key it points to. */
-        __builtin_prefetch(h);
-        __builtin_prefetch(h->key);
     }
+    if (h)
+        prefetch_lookup_fields(h);
 }
 
 struct ws_flow *ws_flow_find(struct ws_flow_table *t, const struct ws_flow_ref *ref)
