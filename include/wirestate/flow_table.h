@@ -171,6 +171,9 @@ struct ws_flow_ref {
     unsigned hash;
 };
 
+/* The table's hash of a packed key (what a ref's hash is). */
+unsigned ws_flow_key_hash(const struct ws_flow_table *t, const uint8_t *key, size_t len);
+
 void ws_flow_ref_of_segment(const struct ws_flow_table *t, const struct ws_segment *seg,
                             struct ws_flow_ref *ref);
 void ws_flow_ref_of_key(const struct ws_flow_table *t, const struct ws_flow_key *key,

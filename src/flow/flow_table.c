@@ -18,9 +18,21 @@ static uint64_t mix(uint64_t h, uint64_t w)
     return h ^ (h >> 31);
 }
 
-static unsigned flow_key_hash(const struct ws_flow_table *t, const uint8_t *key, size_t len)
+static uint64_t hash_start(const struct ws_flow_table *t, size_t len)
 {
-    uint64_t h = t->hash_seed ^ (len * 0x9e3779b97f4a7c15ULL);
+    return t->hash_seed ^ (len * 0x9e3779b97f4a7c15ULL);
+}
+
+static unsigned hash_finish(uint64_t h)
+{
+    h *= 0x94d049bb133111ebULL;
+    h ^= h >> 29;
+    return (unsigned)(h ^ (h >> 32));
+}
+
+unsigned ws_flow_key_hash(const struct ws_flow_table *t, const uint8_t *key, size_t len)
+{
+    uint64_t h = hash_start(t, len);
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
@@ -32,9 +44,7 @@ static unsigned flow_key_hash(const struct ws_flow_table *t, const uint8_t *key,
         memcpy(&w, key + i, 4);
         h = mix(h, w);
     }
-    h *= 0x94d049bb133111ebULL;
-    h ^= h >> 29;
-    return (unsigned)(h ^ (h >> 32));
+    return hash_finish(h);
 }
 
 _Static_assert(WS_PACKED_KEY_V4 % 4 == 0 && WS_PACKED_KEY_V6 % 4 == 0,
@@ -98,10 +108,27 @@ void ws_flow_key_from_segment(const struct ws_segment *seg, struct ws_flow_key *
     *sender_side = s;
 }
 
-/* Packs (addr, port) pairs already in canonical order: ports, then addresses. */
-static void pack_key(struct ws_flow_ref *ref, int family, const uint8_t *addr0, uint16_t port0,
-                     const uint8_t *addr1, uint16_t port1)
+/* Packs (addr, port) pairs already in canonical order: ports, then
+ * addresses; and hashes the result. */
+static void pack_key(const struct ws_flow_table *t, struct ws_flow_ref *ref, int family,
+                     const uint8_t *addr0, uint16_t port0, const uint8_t *addr1, uint16_t port1)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (family != 6) {
+        /* The same bytes and hash as below, but the hash is fed from
+         * registers: reading back 8 bytes just stored as 2+2+4 would stall
+         * on store forwarding, on every packet. */
+        uint32_t a0, a1;
+        memcpy(&a0, addr0, 4);
+        memcpy(&a1, addr1, 4);
+        uint64_t w0 = port0 | (uint64_t)port1 << 16 | (uint64_t)a0 << 32;
+        memcpy(ref->key, &w0, 8);
+        memcpy(ref->key + 8, &a1, 4);
+        ref->key_len = WS_PACKED_KEY_V4;
+        ref->hash = hash_finish(mix(mix(hash_start(t, WS_PACKED_KEY_V4), w0), a1));
+        return;
+    }
+#endif
     memcpy(ref->key, &port0, 2);
     memcpy(ref->key + 2, &port1, 2);
     if (family == 6) {   /* constant sizes: the copies stay inline */
@@ -113,6 +140,7 @@ static void pack_key(struct ws_flow_ref *ref, int family, const uint8_t *addr0, 
         memcpy(ref->key + 8, addr1, 4);
         ref->key_len = WS_PACKED_KEY_V4;
     }
+    ref->hash = ws_flow_key_hash(t, ref->key, ref->key_len);
 }
 
 void ws_flow_ref_of_segment(const struct ws_flow_table *t, const struct ws_segment *seg,
@@ -120,19 +148,17 @@ void ws_flow_ref_of_segment(const struct ws_flow_table *t, const struct ws_segme
 {
     int s = compare_endpoint(seg) <= 0 ? 0 : 1;
     if (s == 0)
-        pack_key(ref, seg->src.family, seg->src.bytes, seg->sport, seg->dst.bytes, seg->dport);
+        pack_key(t, ref, seg->src.family, seg->src.bytes, seg->sport, seg->dst.bytes, seg->dport);
     else
-        pack_key(ref, seg->src.family, seg->dst.bytes, seg->dport, seg->src.bytes, seg->sport);
+        pack_key(t, ref, seg->src.family, seg->dst.bytes, seg->dport, seg->src.bytes, seg->sport);
     ref->sender = s;
-    ref->hash = flow_key_hash(t, ref->key, ref->key_len);
 }
 
 void ws_flow_ref_of_key(const struct ws_flow_table *t, const struct ws_flow_key *key,
                         struct ws_flow_ref *ref)
 {
-    pack_key(ref, key->family, key->addr[0], key->port[0], key->addr[1], key->port[1]);
+    pack_key(t, ref, key->family, key->addr[0], key->port[0], key->addr[1], key->port[1]);
     ref->sender = 0;
-    ref->hash = flow_key_hash(t, ref->key, ref->key_len);
 }
 
 void ws_flow_prefetch_bucket(const struct ws_flow_table *t, unsigned hash)
