@@ -23,8 +23,8 @@
 #define WS_CLOSED_LINGER_S 10
 /* --max-flows: the flow table's hard limit; the least recently active flow is
  * evicted (and reported) to make room.  About 300 bytes per flow (a 280-byte
- * record, 36 more for an IPv6 key, and a share of the hash buckets), so
- * about 75 MiB at the default. */
+ * record, 36 more for an IPv6 key, and 16 for its hash bucket once the table
+ * is full), so about 80 MiB at the default. */
 #define WS_DEFAULT_MAX_FLOWS 262144
 /* When the table is full, an established flow silent this long is as
  * expendable as a half-open one (the least recently active of the two goes). */

@@ -214,6 +214,12 @@ void ws_flow_set_tier(struct ws_flow_table *t, struct ws_flow *f, enum ws_flow_t
 /* Unlinks f and returns its record to the pool (the caller cancels its timer). */
 void ws_flow_remove(struct ws_flow_table *t, struct ws_flow *f);
 
+/* Requests what removing f will touch besides f itself: its hash bucket and
+ * its neighbours in uthash's lists and the activity list.  Reads f, so f
+ * should already be in the cache (a flood evicts one flow per packet, and
+ * the tracker works one victim ahead). */
+void ws_flow_prefetch_removal(const struct ws_flow_table *t, const struct ws_flow *f);
+
 /* The record at a pool index (any index a record of this table carries). */
 static inline struct ws_flow *ws_flow_at(const struct ws_flow_table *t, uint32_t idx)
 {

@@ -123,7 +123,9 @@ static void set_state(struct ws_zeek_conn *z, int role, uint8_t st)
 static void add_letter(struct ws_zeek_conn *z, int role, char upper)
 {
     char c = role == 0 ? upper : (char)(upper - 'A' + 'a');
-    size_t n = strlen(z->history);
+    size_t n = 0;   /* a few letters: counted inline, cheaper than a strlen() call */
+    while (n < WS_ZEEK_HISTORY_MAX && z->history[n])
+        n++;
 
     if (n < WS_ZEEK_HISTORY_MAX) {
         z->history[n] = c;

@@ -282,12 +282,17 @@ static void evict_least_recent(struct ws_tracker *tr, int64_t ts)
     struct ws_flow *victim = choose_victim(tr, ts);
     if (!victim)
         return;
-    /* Under a flood every packet evicts, oldest first: the record next in
-     * line is fetched now, while this one is dealt with. */
+    /* Under a flood every packet evicts, oldest first, so the work is
+     * pipelined: the next victim (requested at the previous eviction) has
+     * what its removal touches requested now, and the one after it its
+     * record. */
     struct ws_flow *next = ws_flow_newer(&tr->flows, victim);
     if (next) {
-        __builtin_prefetch(next);
-        __builtin_prefetch((const char *)next + 64);
+        ws_flow_prefetch_removal(&tr->flows, next);
+        struct ws_flow *after = ws_flow_newer(&tr->flows, next);
+        if (after)   /* its handle, key, links and timer: the first 92 bytes */
+            for (size_t off = 0; off < offsetof(struct ws_flow, timer) + sizeof after->timer; off += 32)
+                __builtin_prefetch((const char *)after + off);
     }
     emit_expired(tr, victim, "evicted", ts);
     emit_flow_record(tr, victim, WS_END_EVICTED, ts);
