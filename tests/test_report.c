@@ -192,6 +192,83 @@ static void test_format_endpoint(void **state)
                         "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535");
 }
 
+/* IPv6 text is wirestate's own (RFC 5952); where the RFC leaves a choice, the
+ * embedded IPv4 forms, it spells addresses as glibc's inet_ntop does, so the
+ * output did not change when wirestate stopped calling inet_ntop. */
+static void expect_v6(const char *in, const char *text)
+{
+    char buf[WS_ENDPOINT_STRLEN], want[WS_ENDPOINT_STRLEN];
+    struct ws_endpoint e = ep6(in, 7);
+    snprintf(want, sizeof want, "[%s]:7", text);
+    assert_string_equal(ws_format_endpoint(&e, buf, sizeof buf), want);
+}
+
+static void test_format_ipv6_rfc5952(void **state)
+{
+    (void)state;
+    expect_v6("0:0:0:0:0:0:0:0", "::");
+    expect_v6("0:0:0:0:0:0:0:1", "::1");                         /* loopback */
+    expect_v6("1:0:0:0:0:0:0:0", "1::");                         /* run at the end */
+    expect_v6("0:0:1:0:0:0:0:0", "0:0:1::");                     /* the longer run wins */
+    expect_v6("0:0:1:0:0:1:0:0", "::1:0:0:1:0:0");               /* three equal runs: the first */
+    expect_v6("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1");      /* a tie: the first */
+    expect_v6("2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1");   /* one zero group stays */
+    expect_v6("2001:0DB8:000a:0b00:0:0:0:00C0", "2001:db8:a:b00::c0");   /* lowercase, no leading zeros */
+    expect_v6("1:0:0:2:0:0:3:4", "1::2:0:0:3:4");
+    expect_v6("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+    /* IPv4-mapped and IPv4-compatible addresses end in a dotted quad ... */
+    expect_v6("::ffff:192.0.2.1", "::ffff:192.0.2.1");
+    expect_v6("::ffff:0:0", "::ffff:0.0.0.0");
+    expect_v6("::192.0.2.1", "::192.0.2.1");
+    expect_v6("0:0:0:0:0:0:1:0", "::0.1.0.0");
+    /* ... but only when the zero run is exactly their first 80 or 96 bits */
+    expect_v6("::0.0.1.2", "::102");
+    expect_v6("0:0:0:0:0:1:0:0", "::1:0:0");
+    expect_v6("::ffff:0:1.2.3.4", "::ffff:0:102:304");
+    expect_v6("1::ffff:192.0.2.1", "1::ffff:c000:201");
+    expect_v6("0:0:0:0:0:fffe:102:304", "::fffe:102:304");
+}
+
+/* A group: zero half the time, else small or large, sometimes the ffff of an
+ * IPv4-mapped address, so that runs, ties and every group width turn up. */
+static unsigned random_group(uint64_t *rng, int i)
+{
+    *rng ^= *rng << 13;
+    *rng ^= *rng >> 7;
+    *rng ^= *rng << 17;
+    unsigned r = (unsigned)(*rng >> 16);
+    if (r & 1)
+        return 0;
+    if (i == 5 && (r & 6) == 0)
+        return 0xffff;
+    return (r >> 3) >> ((r >> 1) & 3) * 4 & 0xffff;
+}
+
+/* Thousands of addresses against glibc's inet_ntop; the first 256 go through
+ * every pattern of zero groups. */
+static void test_format_ipv6_matches_inet_ntop(void **state)
+{
+    (void)state;
+#ifndef __GLIBC__
+    skip();   /* other C libraries spell the IPv4 forms their own way */
+#endif
+    uint64_t rng = 0x9e3779b97f4a7c15ULL;
+    for (unsigned k = 0; k < 5000; k++) {
+        struct ws_endpoint e = ep6("::", (uint16_t)k);
+        for (int i = 0; i < 8; i++) {
+            unsigned g = random_group(&rng, i);
+            if (k < 256)
+                g = (k >> i & 1) ? (g ? g : 0x1234u >> i) : 0;
+            e.addr.bytes[2 * i] = (uint8_t)(g >> 8);
+            e.addr.bytes[2 * i + 1] = (uint8_t)g;
+        }
+        char ip[INET6_ADDRSTRLEN], want[WS_ENDPOINT_STRLEN], buf[WS_ENDPOINT_STRLEN];
+        assert_non_null(inet_ntop(AF_INET6, e.addr.bytes, ip, sizeof ip));
+        snprintf(want, sizeof want, "[%s]:%u", ip, k);
+        assert_string_equal(ws_format_endpoint(&e, buf, sizeof buf), want);
+    }
+}
+
 static void test_format_epoch(void **state)
 {
     (void)state;
@@ -1020,6 +1097,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_endpoint),
+        cmocka_unit_test(test_format_ipv6_rfc5952),
+        cmocka_unit_test(test_format_ipv6_matches_inet_ntop),
         cmocka_unit_test(test_format_epoch),
         cmocka_unit_test(test_format_epoch_negative),
         cmocka_unit_test(test_reporter_init_defaults),
