@@ -192,6 +192,19 @@ static void test_format_endpoint(void **state)
                         "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535");
 }
 
+/* Every octet value in every position, against inet_ntop. */
+static void test_format_ipv4_every_octet(void **state)
+{
+    (void)state;
+    for (unsigned v = 0; v < 256; v++) {
+        struct ws_endpoint e = ep4((uint8_t)v, (uint8_t)(255 - v), (uint8_t)(v * 7), (uint8_t)(v / 3), (uint16_t)v);
+        char ip[INET_ADDRSTRLEN], want[WS_ENDPOINT_STRLEN], buf[WS_ENDPOINT_STRLEN];
+        assert_non_null(inet_ntop(AF_INET, e.addr.bytes, ip, sizeof ip));
+        snprintf(want, sizeof want, "%s:%u", ip, v);
+        assert_string_equal(ws_format_endpoint(&e, buf, sizeof buf), want);
+    }
+}
+
 /* IPv6 text is wirestate's own (RFC 5952); where the RFC leaves a choice, the
  * embedded IPv4 forms, it spells addresses as glibc's inet_ntop does, so the
  * output did not change when wirestate stopped calling inet_ntop. */
@@ -1097,6 +1110,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_endpoint),
+        cmocka_unit_test(test_format_ipv4_every_octet),
         cmocka_unit_test(test_format_ipv6_rfc5952),
         cmocka_unit_test(test_format_ipv6_matches_inet_ntop),
         cmocka_unit_test(test_format_epoch),

@@ -99,27 +99,29 @@ void ws_line_json_str(struct ws_line *l, const char *s)
     ws_line_char(l, '"');
 }
 
-/* Dotted quad into text (15 bytes at most); returns its length. */
+/* Each octet of a dotted quad as text with its dot after it, "0." to "255.",
+ * and that length: an IPv4 address is four fixed-size copies. */
+#define OCTET(n) { #n ".", sizeof #n }
+#define OCTETS_TENS(t) OCTET(t##0), OCTET(t##1), OCTET(t##2), OCTET(t##3), OCTET(t##4), \
+                       OCTET(t##5), OCTET(t##6), OCTET(t##7), OCTET(t##8), OCTET(t##9)
+static const struct { char text[5]; uint8_t len; } octets[256] = {
+    OCTET(0), OCTET(1), OCTET(2), OCTET(3), OCTET(4), OCTET(5), OCTET(6), OCTET(7), OCTET(8), OCTET(9),
+    OCTETS_TENS(1), OCTETS_TENS(2), OCTETS_TENS(3), OCTETS_TENS(4), OCTETS_TENS(5), OCTETS_TENS(6),
+    OCTETS_TENS(7), OCTETS_TENS(8), OCTETS_TENS(9), OCTETS_TENS(10), OCTETS_TENS(11), OCTETS_TENS(12),
+    OCTETS_TENS(13), OCTETS_TENS(14), OCTETS_TENS(15), OCTETS_TENS(16), OCTETS_TENS(17), OCTETS_TENS(18),
+    OCTETS_TENS(19), OCTETS_TENS(20), OCTETS_TENS(21), OCTETS_TENS(22), OCTETS_TENS(23), OCTETS_TENS(24),
+    OCTET(250), OCTET(251), OCTET(252), OCTET(253), OCTET(254), OCTET(255),
+};
+
+/* Dotted quad into text, which needs 16 bytes; returns its length (15 at most). */
 static inline size_t ipv4_text(char *text, const uint8_t *a)
 {
     size_t n = 0;
     for (int i = 0; i < 4; i++) {
-        unsigned v = a[i];
-        if (i)
-            text[n++] = '.';
-        if (v >= 100) {
-            text[n++] = (char)('0' + v / 100);
-            v %= 100;
-            text[n++] = digit_pairs[v * 2];
-            text[n++] = digit_pairs[v * 2 + 1];
-        } else if (v >= 10) {
-            text[n++] = digit_pairs[v * 2];
-            text[n++] = digit_pairs[v * 2 + 1];
-        } else {
-            text[n++] = (char)('0' + v);
-        }
+        memcpy(text + n, octets[a[i]].text, 4);
+        n += octets[a[i]].len;
     }
-    return n;
+    return n - 1;   /* the last octet's dot is not part of it */
 }
 
 /* One group in lowercase hex without leading zeros (RFC 5952 4.1, 4.3). */
