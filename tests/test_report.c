@@ -293,6 +293,15 @@ static void test_format_epoch(void **state)
     assert_string_equal(ws_format_epoch(T0 + 999999, buf, sizeof buf), "1700000000.999999");
     assert_string_equal(ws_format_epoch(0, buf, sizeof buf), "0.000000");
     assert_string_equal(ws_format_epoch(INT64_MAX, buf, sizeof buf), "9223372036854.775807");
+    /* seconds of every length, with zeros inside and at either end */
+    int64_t sec = 1;
+    for (int digits = 1; digits <= 13; digits++, sec *= 10) {
+        char want[32];
+        snprintf(want, sizeof want, "%lld.000000", (long long)sec);
+        assert_string_equal(ws_format_epoch(sec * WS_USEC_PER_SEC, buf, sizeof buf), want);
+        snprintf(want, sizeof want, "%lld.000000", (long long)(sec * 9 + 1));
+        assert_string_equal(ws_format_epoch((sec * 9 + 1) * WS_USEC_PER_SEC, buf, sizeof buf), want);
+    }
 }
 
 /* A negative time (before 1970) must still be the same number as a decimal:
@@ -708,6 +717,46 @@ static void test_json_ipv6(void **state)
 }
 
 /* JSON keeps the RFC spelling whatever --names says, and ignores -t. */
+/* A flow record, its numbers of every width: digits are written four at a
+ * time, so zeros inside a number and 20-digit counts must come out whole. */
+static void test_json_flow_record(void **state)
+{
+    (void)state;
+    struct ws_flow_record rec;
+    memset(&rec, 0, sizeof rec);
+    rec.flow_id = 10000;
+    rec.orig = ep6("2001:db8::1", 40000);
+    rec.resp = ep4(192, 0, 2, 10, 443);
+    rec.start_us = T0;
+    rec.end_us = T0 + 100000001;
+    rec.orig_packets = 0;
+    rec.resp_packets = 100000000;
+    rec.orig_bytes = 1000000000000000009ULL;
+    rec.resp_bytes = UINT64_MAX;
+    rec.orig_state = WS_TIME_WAIT;
+    rec.resp_state = WS_CLOSED;
+    rec.reason = WS_END_CLOSED;
+    rec.conn_state = "SF";
+    snprintf(rec.history, sizeof rec.history, "ShADadFf");
+    snprintf(rec.community_id, sizeof rec.community_id, "1:abc=");
+    struct ws_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = WS_EV_FLOW;
+    ev.ts_us = T0 + 160000000;
+    ev.record = &rec;
+    struct sink s;
+    sink_open(&s, true);
+    emit(&s, ev);
+    assert_string_equal(sink_text(&s),
+        "{\"ts\":1700000160.000000,\"type\":\"flow\",\"flow\":10000,\"orig\":\"[2001:db8::1]:40000\","
+        "\"resp\":\"192.0.2.10:443\",\"start\":1700000000.000000,\"end\":1700000100.000001,"
+        "\"duration\":100.000001,\"orig_packets\":0,\"resp_packets\":100000000,"
+        "\"orig_bytes\":1000000000000000009,\"resp_bytes\":18446744073709551615,"
+        "\"orig_state\":\"TIME_WAIT\",\"resp_state\":\"CLOSED\",\"midstream\":false,\"conn_state\":\"SF\","
+        "\"history\":\"ShADadFf\",\"community_id\":\"1:abc=\",\"reason\":\"closed\"}\n");
+    sink_close(&s);
+}
+
 static void test_json_ignores_names_and_time_format(void **state)
 {
     (void)state;
@@ -1139,6 +1188,7 @@ int main(void)
         cmocka_unit_test(test_json_anomaly_without_flow),
         cmocka_unit_test(test_json_expired),
         cmocka_unit_test(test_json_ipv6),
+        cmocka_unit_test(test_json_flow_record),
         cmocka_unit_test(test_json_ignores_names_and_time_format),
         cmocka_unit_test(test_json_escaping),
         cmocka_unit_test(test_json_empty_text),

@@ -43,6 +43,19 @@ static inline void ws_line_str(struct ws_line *l, const char *s)
     ws_line_mem(l, s, strlen(s));
 }
 
+/* n bytes of text from a buffer that holds cap readable bytes: with room for
+ * all cap, one copy of that constant size, cheaper than a call to memcpy for
+ * a length known only at run time; the line keeps n of them. */
+static inline void ws_line_padded(struct ws_line *l, const char *text, size_t cap, size_t n)
+{
+    if (sizeof l->buf - l->len >= cap) {
+        memcpy(l->buf + l->len, text, cap);
+        l->len += n;
+    } else {
+        ws_line_mem(l, text, n);
+    }
+}
+
 static inline void ws_line_char(struct ws_line *l, char c)
 {
     if (l->len < sizeof l->buf)
