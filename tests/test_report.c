@@ -315,6 +315,50 @@ static void test_format_epoch_negative(void **state)
     assert_string_equal(ws_format_epoch(-1, buf, sizeof buf), "-0.000001");
 }
 
+/* A segment's cause for every combination of the flags it names (others,
+ * like PSH, are left out), both directions, with and without a note: spelled
+ * the same before ws_reporter_init made the table of them and after. */
+static void expected_cause(uint16_t f, enum ws_direction dir, const char *note, char *buf, size_t len)
+{
+    static const struct { uint16_t bit; const char *name; } order[] = {
+        { WS_TCP_SYN, "SYN" }, { WS_TCP_FIN, "FIN" }, { WS_TCP_RST, "RST" }, { WS_TCP_ACK, "ACK" },
+    };
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        if (f & order[i].bit)
+            snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", buf[0] ? "+" : "", order[i].name);
+    snprintf(buf + strlen(buf), len - strlen(buf), "%s%s%s%s", buf[0] ? "" : "no flags",
+             dir == WS_DIR_SENT ? " to peer" : " from peer", note ? " (" : "", note ? note : "");
+    if (note)
+        snprintf(buf + strlen(buf), len - strlen(buf), ")");
+}
+
+static void check_segment_causes(void)
+{
+    struct ws_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.cause.kind = WS_CAUSE_SEGMENT;
+    for (unsigned f = 0; f < 64; f++)
+        for (int dir = 0; dir < 2; dir++)
+            for (int noted = 0; noted < 2; noted++) {
+                ev.cause.flags = (uint16_t)f;
+                ev.cause.dir = dir ? WS_DIR_RCVD : WS_DIR_SENT;
+                ev.cause.note = noted ? "retransmitted" : NULL;
+                char want[96], got[96];
+                expected_cause(ev.cause.flags, ev.cause.dir, ev.cause.note, want, sizeof want);
+                assert_string_equal(ws_event_cause_text(&ev, got, sizeof got), want);
+            }
+}
+
+static void test_segment_cause_every_flag_combination(void **state)
+{
+    (void)state;
+    check_segment_causes();
+    struct ws_reporter r;
+    ws_reporter_init(&r, stdout, true);
+    check_segment_causes();
+}
+
 /* ---- text lines ---------------------------------------------------------- */
 
 static void test_reporter_init_defaults(void **state)
@@ -615,6 +659,19 @@ static void test_json_transition(void **state)
         "{\"ts\":1700000000.000100,\"type\":\"transition\",\"flow\":17,\"endpoint\":\"192.0.2.1:40000\","
         "\"peer\":\"192.0.2.10:8080\",\"role\":\"client\",\"from\":\"SYN_SENT\",\"to\":\"ESTABLISHED\","
         "\"cause\":\"SYN+ACK from peer\",\"midstream\":true}\n");
+    sink_close(&s);
+}
+
+/* A state out of range is spelled INVALID, as the text output does. */
+static void test_json_invalid_state(void **state)
+{
+    (void)state;
+    struct sink s;
+    sink_open(&s, true);
+    struct ws_event ev = transition(T0);
+    ev.from = (enum ws_tcp_state)WS_STATE_COUNT;
+    emit(&s, ev);
+    assert_non_null(strstr(sink_text(&s), ",\"from\":\"INVALID\",\"to\":\"FIN_WAIT_2\","));
     sink_close(&s);
 }
 
@@ -1158,6 +1215,8 @@ static void test_summary_large_counters(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        /* first: before any reporter is made, causes are spelled without the table */
+        cmocka_unit_test(test_segment_cause_every_flag_combination),
         cmocka_unit_test(test_format_endpoint),
         cmocka_unit_test(test_format_ipv4_every_octet),
         cmocka_unit_test(test_format_ipv6_rfc5952),
@@ -1183,6 +1242,7 @@ int main(void)
         cmocka_unit_test(test_text_netstat_names),
         cmocka_unit_test(test_json_transition),
         cmocka_unit_test(test_json_unknown_from_zero_ts),
+        cmocka_unit_test(test_json_invalid_state),
         cmocka_unit_test(test_json_half_closed),
         cmocka_unit_test(test_json_anomaly_with_flow),
         cmocka_unit_test(test_json_anomaly_without_flow),

@@ -229,16 +229,59 @@ static void flags(struct ws_line *l, uint16_t f)
         WS_LINE_LIT(l, "no flags");
 }
 
+/* "SYN+ACK to peer" */
+static void segment_text(struct ws_line *l, uint16_t f, enum ws_direction dir)
+{
+    flags(l, f);
+    if (dir == WS_DIR_SENT)
+        WS_LINE_LIT(l, " to peer");
+    else
+        WS_LINE_LIT(l, " from peer");
+}
+
+/* The four flags a cause names, as four bits: FIN, SYN and RST where they
+ * are, ACK next to them. */
+static unsigned flag_bits(uint16_t f)
+{
+    return (f & (WS_TCP_FIN | WS_TCP_SYN | WS_TCP_RST)) | (f & WS_TCP_ACK ? 8u : 0u);
+}
+
+/* Most transitions are caused by a segment: its words, for each direction
+ * and each of the 16 combinations of flags, are made by ws_line_prepare(). */
+static struct ws_line_words segment_table[2][16];
+
+void ws_line_prepare(void)
+{
+    for (int sent = 0; sent < 2; sent++)
+        for (unsigned bits = 0; bits < 16; bits++) {
+            uint16_t f = (uint16_t)((bits & 7) | (bits & 8 ? WS_TCP_ACK : 0));
+            struct ws_line l;
+            ws_line_reset(&l);
+            segment_text(&l, f, sent ? WS_DIR_SENT : WS_DIR_RCVD);
+            struct ws_line_words *w = &segment_table[sent][bits];
+            if (l.len < sizeof w->text) {   /* 25 bytes at most */
+                memcpy(w->text, l.buf, l.len);
+                w->len = (uint8_t)l.len;
+            }
+        }
+}
+
+/* Made from the flags when the table is not made (yet). */
+static void segment_words(struct ws_line *l, uint16_t f, enum ws_direction dir)
+{
+    const struct ws_line_words *w = &segment_table[dir == WS_DIR_SENT][flag_bits(f)];
+    if (w->len)
+        ws_line_words(l, w);
+    else
+        segment_text(l, f, dir);
+}
+
 void ws_line_cause(struct ws_line *l, const struct ws_event *ev)
 {
     const struct ws_cause *c = &ev->cause;
     switch (c->kind) {
     case WS_CAUSE_SEGMENT:
-        flags(l, c->flags);
-        if (c->dir == WS_DIR_SENT)
-            WS_LINE_LIT(l, " to peer");
-        else
-            WS_LINE_LIT(l, " from peer");
+        segment_words(l, c->flags, c->dir);
         if (c->note) {
             ws_line_mem(l, " (", 2);
             ws_line_str(l, c->note);

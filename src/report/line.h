@@ -56,6 +56,18 @@ static inline void ws_line_padded(struct ws_line *l, const char *text, size_t ca
     }
 }
 
+/* A short text made once and then copied whole, padding and all (32 bytes:
+ * a table of them is indexed by a shift). */
+struct ws_line_words {
+    char text[31];
+    uint8_t len;
+};
+
+static inline void ws_line_words(struct ws_line *l, const struct ws_line_words *w)
+{
+    ws_line_padded(l, w->text, sizeof w->text, w->len);
+}
+
 static inline void ws_line_char(struct ws_line *l, char c)
 {
     if (l->len < sizeof l->buf)
@@ -74,6 +86,9 @@ void ws_line_endpoint(struct ws_line *l, const struct ws_endpoint *e);
 /* The cause of a transition, as ws_event_cause_text() spells it; its parts
  * are wirestate's own fixed strings, so it needs no JSON escaping. */
 void ws_line_cause(struct ws_line *l, const struct ws_event *ev);
+
+/* Makes the tables ws_line_cause copies from (ws_reporter_init calls it). */
+void ws_line_prepare(void);
 
 /* Writes the line; returns false on a write error. */
 bool ws_line_write(const struct ws_line *l, FILE *out);

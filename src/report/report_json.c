@@ -40,19 +40,27 @@ static void bool_value(struct ws_line *l, bool v)
         WS_LINE_LIT(l, "false");
 }
 
-/* A JSON line has two state names: each is quoted once, then copied. */
+/* Each state name quoted, by ws_report_json_prepare(): a JSON line has two,
+ * and copying one is cheaper than quoting it every time. */
+static struct ws_line_words quoted_states[WS_STATE_COUNT];
+
+void ws_report_json_prepare(void)
+{
+    for (int s = 0; s < WS_STATE_COUNT; s++) {
+        struct ws_line_words *q = &quoted_states[s];
+        int n = snprintf(q->text, sizeof q->text, "\"%s\"", ws_tcp_state_name((enum ws_tcp_state)s, WS_NAMES_RFC));
+        q->len = n > 0 && (size_t)n < sizeof q->text ? (uint8_t)n : 0;
+    }
+}
+
+/* Quotes the name itself when the table is not made (yet); a call to
+ * another file, so the copy above needs no registers saved. */
 static void state_value(struct ws_line *l, enum ws_tcp_state s)
 {
-    static char quoted[WS_STATE_COUNT][24];
-    static uint8_t len[WS_STATE_COUNT];
-    if ((unsigned)s < WS_STATE_COUNT && !len[s]) {
-        int n = snprintf(quoted[s], sizeof quoted[s], "\"%s\"", ws_tcp_state_name(s, WS_NAMES_RFC));
-        len[s] = n > 0 && (size_t)n < sizeof quoted[s] ? (uint8_t)n : 0;
-    }
-    if ((unsigned)s < WS_STATE_COUNT && len[s])
-        ws_line_mem(l, quoted[s], len[s]);
+    if ((unsigned)s < WS_STATE_COUNT && quoted_states[s].len)
+        ws_line_words(l, &quoted_states[s]);
     else
-        name_value(l, ws_tcp_state_name(s, WS_NAMES_RFC));
+        ws_line_json_str(l, ws_tcp_state_name(s, WS_NAMES_RFC));
 }
 
 static void endpoints(struct ws_line *l, const struct ws_event *ev)
