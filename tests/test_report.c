@@ -719,6 +719,37 @@ static void test_json_anomaly_with_flow(void **state)
     sink_close(&s);
 }
 
+/* A line longer than the line buffer (1024 bytes) is cut there, never
+ * overrun: here a kind and a detail of control characters, each escaped to six. */
+static void test_json_overlong_line_is_cut(void **state)
+{
+    (void)state;
+    char kind[96];
+    memset(kind, '\x01', sizeof kind - 1);
+    kind[sizeof kind - 1] = '\0';
+    struct ws_event ev = anomaly(T0, 5);
+    ev.kind = kind;
+    memset(ev.text, '\x02', sizeof ev.text - 1);
+    ev.text[sizeof ev.text - 1] = '\0';
+    struct sink s;
+    sink_open(&s, true);
+    emit(&s, ev);
+    const char *out = sink_text(&s);
+    const char *head = "{\"ts\":1700000000.000000,\"type\":\"anomaly\",\"flow\":5,\"endpoint\":\"192.0.2.1:40000\","
+                       "\"peer\":\"192.0.2.10:8080\",\"role\":\"client\",\"kind\":\"";
+    assert_int_equal(s.len, 1024);
+    assert_memory_equal(out, head, strlen(head));
+    const char *p = out + strlen(head);
+    for (int i = 0; i < 95; i++, p += 6)
+        assert_memory_equal(p, "\\u0001", 6);
+    const char *mid = "\",\"detail\":\"";
+    assert_memory_equal(p, mid, strlen(mid));
+    for (p += strlen(mid); p + 6 <= out + 1024; p += 6)
+        assert_memory_equal(p, "\\u0002", 6);
+    assert_memory_equal(p, "\\u0002", (size_t)(out + 1024 - p));   /* cut inside an escape */
+    sink_close(&s);
+}
+
 static void test_json_anomaly_without_flow(void **state)
 {
     (void)state;
@@ -1246,6 +1277,7 @@ int main(void)
         cmocka_unit_test(test_json_half_closed),
         cmocka_unit_test(test_json_anomaly_with_flow),
         cmocka_unit_test(test_json_anomaly_without_flow),
+        cmocka_unit_test(test_json_overlong_line_is_cut),
         cmocka_unit_test(test_json_expired),
         cmocka_unit_test(test_json_ipv6),
         cmocka_unit_test(test_json_flow_record),

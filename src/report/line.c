@@ -11,6 +11,13 @@ static const char digit_pairs[201] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
+void ws_line_cut(struct ws_line *l, const char *s, size_t n)
+{
+    size_t room = sizeof l->buf - l->len;
+    memcpy(l->buf + l->len, s, n < room ? n : room);
+    l->len += n < room ? n : room;
+}
+
 /* Writes the two digits of v < 100 just before p; returns where they start. */
 static inline char *pair_before(char *p, unsigned v)
 {
@@ -44,17 +51,22 @@ void ws_line_u64(struct ws_line *l, uint64_t v)
     ws_line_padded(l, p, 20, (size_t)(text + 20 - p));
 }
 
-/* Consecutive lines mostly fall in the same second: its digits are kept. */
-static void epoch_seconds(struct ws_line *l, uint64_t sec)
+/* Consecutive lines mostly fall in the same second: its digits, with the
+ * point after them, are kept. */
+static const struct ws_line_words *epoch_seconds(uint64_t sec)
 {
     static uint64_t last_sec = UINT64_MAX;
-    static struct ws_line last;
+    static struct ws_line_words last;
     if (sec != last_sec) {
-        ws_line_reset(&last);
-        ws_line_u64(&last, sec);
+        struct ws_line l;
+        ws_line_reset(&l);
+        ws_line_u64(&l, sec);
+        ws_line_char(&l, '.');
+        memcpy(last.text, l.buf, l.len);   /* 21 bytes at most */
+        last.len = (uint8_t)l.len;
         last_sec = sec;
     }
-    ws_line_mem(l, last.buf, last.len);
+    return &last;
 }
 
 void ws_line_epoch(struct ws_line *l, int64_t us)
@@ -62,17 +74,14 @@ void ws_line_epoch(struct ws_line *l, int64_t us)
     uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
     if (us < 0)
         ws_line_char(l, '-');
-    epoch_seconds(l, mag / WS_USEC_PER_SEC);
-    ws_line_char(l, '.');
-    unsigned frac = (unsigned)(mag % WS_USEC_PER_SEC);
-    char six[6];
-    for (int i = 4; i >= 0; i -= 2) {
-        unsigned pair = (frac % 100) * 2;
-        frac /= 100;
-        six[i] = digit_pairs[pair];
-        six[i + 1] = digit_pairs[pair + 1];
-    }
-    ws_line_mem(l, six, sizeof six);
+    uint64_t sec = mag / WS_USEC_PER_SEC;
+    ws_line_words(l, epoch_seconds(sec));
+    unsigned frac = (unsigned)(mag - sec * WS_USEC_PER_SEC);
+    char six[8];
+    pair_before(six + 6, frac % 100);
+    pair_before(six + 4, frac / 100 % 100);
+    pair_before(six + 2, frac / 10000);
+    ws_line_padded(l, six, sizeof six, 6);
 }
 
 void ws_line_json_str(struct ws_line *l, const char *s)

@@ -21,18 +21,20 @@ struct ws_line {
 
 static inline void ws_line_reset(struct ws_line *l) { l->len = 0; }
 
+/* The end of an overlong line: as much of s as fits.  Out of line, so that
+ * the appenders below, inline, keep no registers for it. */
+void ws_line_cut(struct ws_line *l, const char *s, size_t n);
+
 /* The small appenders are inline: a JSON line makes about thirty calls, and
  * with literal arguments the compiler turns most into a few stores. */
 static inline void ws_line_mem(struct ws_line *l, const char *s, size_t n)
 {
-    size_t room = sizeof l->buf - l->len;
-    if (n <= room) {   /* always but at the end of an overlong line: n stays a constant */
+    if (n <= sizeof l->buf - l->len) {   /* always but at the end of an overlong line */
         memcpy(l->buf + l->len, s, n);
         l->len += n;
-        return;
+    } else {
+        ws_line_cut(l, s, n);
     }
-    memcpy(l->buf + l->len, s, room);
-    l->len += room;
 }
 
 /* A string literal, its length known at compile time. */
@@ -52,7 +54,7 @@ static inline void ws_line_padded(struct ws_line *l, const char *text, size_t ca
         memcpy(l->buf + l->len, text, cap);
         l->len += n;
     } else {
-        ws_line_mem(l, text, n);
+        ws_line_cut(l, text, n);
     }
 }
 
