@@ -186,6 +186,17 @@ static void test_format_endpoint(void **state)
     assert_string_equal(ws_format_endpoint(&e, buf, sizeof buf), "[2001:db8::1]:443");
     e = ep6("::ffff:192.0.2.1", 8080);
     assert_string_equal(ws_format_endpoint(&e, buf, sizeof buf), "[::ffff:192.0.2.1]:8080");
+    /* ports of every length */
+    static const uint16_t ports[] = { 9, 10, 99, 100, 999, 1000, 9999, 10000, 10001, 65535 };
+    for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++) {
+        char want[WS_ENDPOINT_STRLEN];
+        e = ep4(10, 0, 0, 1, ports[i]);
+        snprintf(want, sizeof want, "10.0.0.1:%u", ports[i]);
+        assert_string_equal(ws_format_endpoint(&e, buf, sizeof buf), want);
+        e = ep6("::1", ports[i]);
+        snprintf(want, sizeof want, "[::1]:%u", ports[i]);
+        assert_string_equal(ws_format_endpoint(&e, buf, sizeof buf), want);
+    }
     /* the longest IPv6 text form still fits WS_ENDPOINT_STRLEN */
     e = ep6("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 65535);
     assert_string_equal(ws_format_endpoint(&e, buf, sizeof buf),

@@ -26,14 +26,13 @@ static inline char *pair_before(char *p, unsigned v)
     return p;
 }
 
-/* Digits are written last first, ending at text + 20, and then the 20
- * bytes from the first digit on are copied (the line keeps only the digits):
- * no count of the digits beforehand and no variable-length copy.  One 64-bit
- * division per four digits; the two pairs within come from 32-bit ones. */
-void ws_line_u64(struct ws_line *l, uint64_t v)
+/* The decimal digits of v, last first, ending just before end (20 at most);
+ * returns where they start.  No count of the digits beforehand: callers copy
+ * a fixed size from there and keep end - start bytes.  One 64-bit division
+ * per four digits; the two pairs within come from 32-bit ones. */
+static inline char *digits_before(char *end, uint64_t v)
 {
-    char text[40];
-    char *p = text + 20;
+    char *p = end;
     for (; v >= 10000; v /= 10000) {
         unsigned four = (unsigned)(v % 10000);
         p = pair_before(p, four % 100);
@@ -48,6 +47,13 @@ void ws_line_u64(struct ws_line *l, uint64_t v)
         p = pair_before(p, w);
     else
         *--p = (char)('0' + w);
+    return p;
+}
+
+void ws_line_u64(struct ws_line *l, uint64_t v)
+{
+    char text[40];
+    char *p = digits_before(text + 20, v);
     ws_line_padded(l, p, 20, (size_t)(text + 20 - p));
 }
 
@@ -203,21 +209,33 @@ static size_t ipv6_text(char *text, const uint8_t *a)
     return n;
 }
 
+/* ":" and the port's digits into text, which needs 8 bytes; returns their length. */
+static size_t port_text(char *text, uint16_t port)
+{
+    char digits[16];
+    char *p = digits_before(digits + 8, port);
+    *--p = ':';
+    memcpy(text, p, 8);   /* 6 bytes at most kept */
+    return (size_t)(digits + 8 - p);
+}
+
+/* The whole endpoint is made in one buffer and copied to the line once. */
 void ws_line_endpoint(struct ws_line *l, const struct ws_endpoint *e)
 {
     if (e->addr.family == 6) {
-        char text[48];   /* "[" and up to 45 characters and "]" */
+        char text[56];   /* "[", 45 characters at most, "]", and 8 for the port */
         size_t n = 0;
         text[n++] = '[';
         n += ipv6_text(text + n, e->addr.bytes);
         text[n++] = ']';
+        n += port_text(text + n, e->port);
         ws_line_padded(l, text, sizeof text, n);
     } else {
-        char text[16];
-        ws_line_padded(l, text, sizeof text, ipv4_text(text, e->addr.bytes));
+        char text[24];   /* 16 for the address and 8 for the port */
+        size_t n = ipv4_text(text, e->addr.bytes);
+        n += port_text(text + n, e->port);
+        ws_line_padded(l, text, sizeof text, n);
     }
-    ws_line_char(l, ':');
-    ws_line_u64(l, e->port);
 }
 
 static void flags(struct ws_line *l, uint16_t f)
