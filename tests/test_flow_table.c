@@ -1464,6 +1464,80 @@ static void test_side_bytes_saturate_without_wrapping(void **state)
     assert_int_equal(ws_side_bytes(&s), WS_SIDE_BYTES_MAX);
 }
 
+/* ---- flows in id order -------------------------------------------------------- */
+
+/* n flows get ids first, first + step, ... in insertion order; random touches,
+ * tier moves and removals then scramble the activity lists and leave holes in
+ * the pool.  ws_flow_table_by_id must return every remaining flow once, ids
+ * ascending (or, when all ids are equal, just every flow). */
+static void check_by_id(size_t n, uint64_t first, uint64_t step)
+{
+    struct ws_flow_table t;
+    assert_true(ws_flow_table_init(&t, n, 7));
+    uint64_t rng = 0x853c49e6748fea9bULL;
+    struct ws_flow **made = calloc(n, sizeof *made);
+    assert_non_null(made);
+    for (size_t i = 0; i < n; i++) {
+        struct ws_flow_key k;
+        int side;
+        key_for((uint32_t)i, false, &k, &side);
+        made[i] = ws_flow_insert(&t, &k);
+        assert_non_null(made[i]);
+        made[i]->id = first + step * i;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t j = xorshift64(&rng) % n;
+        if (!made[j])
+            continue;
+        switch (xorshift64(&rng) % 4) {
+        case 0: ws_flow_set_tier(&t, made[j], WS_TIER_ESTABLISHED); break;
+        case 1: ws_flow_touch(&t, made[j]); break;
+        case 2:
+            ws_flow_remove(&t, made[j]);
+            made[j] = NULL;
+            break;
+        default: break;
+        }
+    }
+    size_t got;
+    struct ws_flow **sorted = ws_flow_table_by_id(&t, &got);
+    assert_int_equal(got, t.count);
+    for (size_t i = 0; i < got; i++) {
+        struct ws_flow_key k;
+        ws_flow_key_of(sorted[i], &k);
+        assert_ptr_equal(ws_flow_lookup(&t, &k), sorted[i]);   /* a live record */
+        if (i && step)
+            assert_true(sorted[i - 1]->id < sorted[i]->id);     /* hence no flow twice */
+        else if (i)
+            assert_ptr_not_equal(sorted[i - 1], sorted[i]);
+    }
+    free(sorted);
+    free(made);
+    ws_flow_table_free(&t);
+}
+
+static void test_by_id_order(void **state)
+{
+    (void)state;
+    check_by_id(5000, 1, 1);                         /* a capture's ids */
+    check_by_id(3000, 1, 977);                       /* sparse */
+    check_by_id(3000, (uint64_t)1 << 40, 1);         /* high bits all alike */
+    check_by_id(2000, 5, UINT64_MAX / 2000);         /* too wide to pack: the qsort path */
+    check_by_id(1, 42, 1);
+    check_by_id(300, 9, 0);                          /* all equal */
+}
+
+static void test_by_id_empty(void **state)
+{
+    (void)state;
+    struct ws_flow_table t;
+    assert_true(ws_flow_table_init(&t, 10, 0));
+    size_t n = 99;
+    assert_null(ws_flow_table_by_id(&t, &n));
+    assert_int_equal(n, 0);
+    ws_flow_table_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1492,6 +1566,8 @@ int main(void)
         cmocka_unit_test(test_buckets_settle_again_after_emptying),
         cmocka_unit_test(test_side_bytes_48_bit),
         cmocka_unit_test(test_side_bytes_saturate_without_wrapping),
+        cmocka_unit_test(test_by_id_order),
+        cmocka_unit_test(test_by_id_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "wirestate/community_id.h"
 #include "wirestate/config.h"
 #include "wirestate/flow_table.h"
 #include "wirestate/report.h"
@@ -186,10 +187,111 @@ static void test_format_endpoint(void **state)
     assert_string_equal(ws_format_endpoint(&e, buf, sizeof buf), "[2001:db8::1]:443");
     e = ep6("::ffff:192.0.2.1", 8080);
     assert_string_equal(ws_format_endpoint(&e, buf, sizeof buf), "[::ffff:192.0.2.1]:8080");
+    /* ports of every length */
+    static const uint16_t ports[] = { 9, 10, 99, 100, 999, 1000, 9999, 10000, 10001, 65535 };
+    for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++) {
+        char want[WS_ENDPOINT_STRLEN];
+        e = ep4(10, 0, 0, 1, ports[i]);
+        snprintf(want, sizeof want, "10.0.0.1:%u", ports[i]);
+        assert_string_equal(ws_format_endpoint(&e, buf, sizeof buf), want);
+        e = ep6("::1", ports[i]);
+        snprintf(want, sizeof want, "[::1]:%u", ports[i]);
+        assert_string_equal(ws_format_endpoint(&e, buf, sizeof buf), want);
+    }
     /* the longest IPv6 text form still fits WS_ENDPOINT_STRLEN */
     e = ep6("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 65535);
     assert_string_equal(ws_format_endpoint(&e, buf, sizeof buf),
                         "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535");
+}
+
+/* Every octet value in every position, against inet_ntop. */
+static void test_format_ipv4_every_octet(void **state)
+{
+    (void)state;
+    for (unsigned v = 0; v < 256; v++) {
+        struct ws_endpoint e = ep4((uint8_t)v, (uint8_t)(255 - v), (uint8_t)(v * 7), (uint8_t)(v / 3), (uint16_t)v);
+        char ip[INET_ADDRSTRLEN], want[WS_ENDPOINT_STRLEN], buf[WS_ENDPOINT_STRLEN];
+        assert_non_null(inet_ntop(AF_INET, e.addr.bytes, ip, sizeof ip));
+        snprintf(want, sizeof want, "%s:%u", ip, v);
+        assert_string_equal(ws_format_endpoint(&e, buf, sizeof buf), want);
+    }
+}
+
+/* IPv6 text is wirestate's own (RFC 5952); where the RFC leaves a choice, the
+ * embedded IPv4 forms, it spells addresses as glibc's inet_ntop does, so the
+ * output did not change when wirestate stopped calling inet_ntop. */
+static void expect_v6(const char *in, const char *text)
+{
+    char buf[WS_ENDPOINT_STRLEN], want[WS_ENDPOINT_STRLEN];
+    struct ws_endpoint e = ep6(in, 7);
+    snprintf(want, sizeof want, "[%s]:7", text);
+    assert_string_equal(ws_format_endpoint(&e, buf, sizeof buf), want);
+}
+
+static void test_format_ipv6_rfc5952(void **state)
+{
+    (void)state;
+    expect_v6("0:0:0:0:0:0:0:0", "::");
+    expect_v6("0:0:0:0:0:0:0:1", "::1");                         /* loopback */
+    expect_v6("1:0:0:0:0:0:0:0", "1::");                         /* run at the end */
+    expect_v6("0:0:1:0:0:0:0:0", "0:0:1::");                     /* the longer run wins */
+    expect_v6("0:0:1:0:0:1:0:0", "::1:0:0:1:0:0");               /* three equal runs: the first */
+    expect_v6("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1");      /* a tie: the first */
+    expect_v6("2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1");   /* one zero group stays */
+    expect_v6("2001:0DB8:000a:0b00:0:0:0:00C0", "2001:db8:a:b00::c0");   /* lowercase, no leading zeros */
+    expect_v6("1:0:0:2:0:0:3:4", "1::2:0:0:3:4");
+    expect_v6("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+    /* IPv4-mapped and IPv4-compatible addresses end in a dotted quad ... */
+    expect_v6("::ffff:192.0.2.1", "::ffff:192.0.2.1");
+    expect_v6("::ffff:0:0", "::ffff:0.0.0.0");
+    expect_v6("::192.0.2.1", "::192.0.2.1");
+    expect_v6("0:0:0:0:0:0:1:0", "::0.1.0.0");
+    /* ... but only when the zero run is exactly their first 80 or 96 bits */
+    expect_v6("::0.0.1.2", "::102");
+    expect_v6("0:0:0:0:0:1:0:0", "::1:0:0");
+    expect_v6("::ffff:0:1.2.3.4", "::ffff:0:102:304");
+    expect_v6("1::ffff:192.0.2.1", "1::ffff:c000:201");
+    expect_v6("0:0:0:0:0:fffe:102:304", "::fffe:102:304");
+}
+
+/* A group: zero half the time, else small or large, sometimes the ffff of an
+ * IPv4-mapped address, so that runs, ties and every group width turn up. */
+static unsigned random_group(uint64_t *rng, int i)
+{
+    *rng ^= *rng << 13;
+    *rng ^= *rng >> 7;
+    *rng ^= *rng << 17;
+    unsigned r = (unsigned)(*rng >> 16);
+    if (r & 1)
+        return 0;
+    if (i == 5 && (r & 6) == 0)
+        return 0xffff;
+    return (r >> 3) >> ((r >> 1) & 3) * 4 & 0xffff;
+}
+
+/* Thousands of addresses against glibc's inet_ntop; the first 256 go through
+ * every pattern of zero groups. */
+static void test_format_ipv6_matches_inet_ntop(void **state)
+{
+    (void)state;
+#ifndef __GLIBC__
+    skip();   /* other C libraries spell the IPv4 forms their own way */
+#endif
+    uint64_t rng = 0x9e3779b97f4a7c15ULL;
+    for (unsigned k = 0; k < 5000; k++) {
+        struct ws_endpoint e = ep6("::", (uint16_t)k);
+        for (int i = 0; i < 8; i++) {
+            unsigned g = random_group(&rng, i);
+            if (k < 256)
+                g = (k >> i & 1) ? (g ? g : 0x1234u >> i) : 0;
+            e.addr.bytes[2 * i] = (uint8_t)(g >> 8);
+            e.addr.bytes[2 * i + 1] = (uint8_t)g;
+        }
+        char ip[INET6_ADDRSTRLEN], want[WS_ENDPOINT_STRLEN], buf[WS_ENDPOINT_STRLEN];
+        assert_non_null(inet_ntop(AF_INET6, e.addr.bytes, ip, sizeof ip));
+        snprintf(want, sizeof want, "[%s]:%u", ip, k);
+        assert_string_equal(ws_format_endpoint(&e, buf, sizeof buf), want);
+    }
 }
 
 static void test_format_epoch(void **state)
@@ -203,6 +305,15 @@ static void test_format_epoch(void **state)
     assert_string_equal(ws_format_epoch(T0 + 999999, buf, sizeof buf), "1700000000.999999");
     assert_string_equal(ws_format_epoch(0, buf, sizeof buf), "0.000000");
     assert_string_equal(ws_format_epoch(INT64_MAX, buf, sizeof buf), "9223372036854.775807");
+    /* seconds of every length, with zeros inside and at either end */
+    int64_t sec = 1;
+    for (int digits = 1; digits <= 13; digits++, sec *= 10) {
+        char want[32];
+        snprintf(want, sizeof want, "%lld.000000", (long long)sec);
+        assert_string_equal(ws_format_epoch(sec * WS_USEC_PER_SEC, buf, sizeof buf), want);
+        snprintf(want, sizeof want, "%lld.000000", (long long)(sec * 9 + 1));
+        assert_string_equal(ws_format_epoch((sec * 9 + 1) * WS_USEC_PER_SEC, buf, sizeof buf), want);
+    }
 }
 
 /* A negative time (before 1970) must still be the same number as a decimal:
@@ -214,6 +325,50 @@ static void test_format_epoch_negative(void **state)
     char buf[32];
     assert_string_equal(ws_format_epoch(-1500000, buf, sizeof buf), "-1.500000");
     assert_string_equal(ws_format_epoch(-1, buf, sizeof buf), "-0.000001");
+}
+
+/* A segment's cause for every combination of the flags it names (others,
+ * like PSH, are left out), both directions, with and without a note: spelled
+ * the same before ws_reporter_init made the table of them and after. */
+static void expected_cause(uint16_t f, enum ws_direction dir, const char *note, char *buf, size_t len)
+{
+    static const struct { uint16_t bit; const char *name; } order[] = {
+        { WS_TCP_SYN, "SYN" }, { WS_TCP_FIN, "FIN" }, { WS_TCP_RST, "RST" }, { WS_TCP_ACK, "ACK" },
+    };
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        if (f & order[i].bit)
+            snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", buf[0] ? "+" : "", order[i].name);
+    snprintf(buf + strlen(buf), len - strlen(buf), "%s%s%s%s", buf[0] ? "" : "no flags",
+             dir == WS_DIR_SENT ? " to peer" : " from peer", note ? " (" : "", note ? note : "");
+    if (note)
+        snprintf(buf + strlen(buf), len - strlen(buf), ")");
+}
+
+static void check_segment_causes(void)
+{
+    struct ws_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.cause.kind = WS_CAUSE_SEGMENT;
+    for (unsigned f = 0; f < 64; f++)
+        for (int dir = 0; dir < 2; dir++)
+            for (int noted = 0; noted < 2; noted++) {
+                ev.cause.flags = (uint16_t)f;
+                ev.cause.dir = dir ? WS_DIR_RCVD : WS_DIR_SENT;
+                ev.cause.note = noted ? "retransmitted" : NULL;
+                char want[96], got[96];
+                expected_cause(ev.cause.flags, ev.cause.dir, ev.cause.note, want, sizeof want);
+                assert_string_equal(ws_event_cause_text(&ev, got, sizeof got), want);
+            }
+}
+
+static void test_segment_cause_every_flag_combination(void **state)
+{
+    (void)state;
+    check_segment_causes();
+    struct ws_reporter r;
+    ws_reporter_init(&r, stdout, true);
+    check_segment_causes();
 }
 
 /* ---- text lines ---------------------------------------------------------- */
@@ -519,6 +674,19 @@ static void test_json_transition(void **state)
     sink_close(&s);
 }
 
+/* A state out of range is spelled INVALID, as the text output does. */
+static void test_json_invalid_state(void **state)
+{
+    (void)state;
+    struct sink s;
+    sink_open(&s, true);
+    struct ws_event ev = transition(T0);
+    ev.from = (enum ws_tcp_state)WS_STATE_COUNT;
+    emit(&s, ev);
+    assert_non_null(strstr(sink_text(&s), ",\"from\":\"INVALID\",\"to\":\"FIN_WAIT_2\","));
+    sink_close(&s);
+}
+
 /* A mid-stream endpoint's from is UNKNOWN; ts 0 is "0.000000". */
 static void test_json_unknown_from_zero_ts(void **state)
 {
@@ -560,6 +728,37 @@ static void test_json_anomaly_with_flow(void **state)
         "{\"ts\":1700000000.999999,\"type\":\"anomaly\",\"flow\":5,\"endpoint\":\"192.0.2.1:40000\","
         "\"peer\":\"192.0.2.10:8080\",\"role\":\"client\",\"kind\":\"rst_out_of_window\","
         "\"detail\":\"RST seq 123 outside [1001, 1101]\"}\n");
+    sink_close(&s);
+}
+
+/* A line longer than the line buffer (1024 bytes) is cut there, never
+ * overrun: here a kind and a detail of control characters, each escaped to six. */
+static void test_json_overlong_line_is_cut(void **state)
+{
+    (void)state;
+    char kind[96];
+    memset(kind, '\x01', sizeof kind - 1);
+    kind[sizeof kind - 1] = '\0';
+    struct ws_event ev = anomaly(T0, 5);
+    ev.kind = kind;
+    memset(ev.text, '\x02', sizeof ev.text - 1);
+    ev.text[sizeof ev.text - 1] = '\0';
+    struct sink s;
+    sink_open(&s, true);
+    emit(&s, ev);
+    const char *out = sink_text(&s);
+    const char *head = "{\"ts\":1700000000.000000,\"type\":\"anomaly\",\"flow\":5,\"endpoint\":\"192.0.2.1:40000\","
+                       "\"peer\":\"192.0.2.10:8080\",\"role\":\"client\",\"kind\":\"";
+    assert_int_equal(s.len, 1024);
+    assert_memory_equal(out, head, strlen(head));
+    const char *p = out + strlen(head);
+    for (int i = 0; i < 95; i++, p += 6)
+        assert_memory_equal(p, "\\u0001", 6);
+    const char *mid = "\",\"detail\":\"";
+    assert_memory_equal(p, mid, strlen(mid));
+    for (p += strlen(mid); p + 6 <= out + 1024; p += 6)
+        assert_memory_equal(p, "\\u0002", 6);
+    assert_memory_equal(p, "\\u0002", (size_t)(out + 1024 - p));   /* cut inside an escape */
     sink_close(&s);
 }
 
@@ -618,6 +817,50 @@ static void test_json_ipv6(void **state)
 }
 
 /* JSON keeps the RFC spelling whatever --names says, and ignores -t. */
+/* A flow record, its numbers of every width: digits are written four at a
+ * time, so zeros inside a number and 20-digit counts must come out whole. */
+static void test_json_flow_record(void **state)
+{
+    (void)state;
+    struct ws_flow_record rec;
+    memset(&rec, 0, sizeof rec);
+    rec.flow_id = 10000;
+    rec.orig = ep6("2001:db8::1", 40000);
+    rec.resp = ep4(192, 0, 2, 10, 443);
+    rec.start_us = T0;
+    rec.end_us = T0 + 100000001;
+    rec.orig_packets = 0;
+    rec.resp_packets = 100000000;
+    rec.orig_bytes = 1000000000000000009ULL;
+    rec.resp_bytes = UINT64_MAX;
+    rec.orig_state = WS_TIME_WAIT;
+    rec.resp_state = WS_CLOSED;
+    rec.reason = WS_END_CLOSED;
+    rec.conn_state = "SF";
+    snprintf(rec.history, sizeof rec.history, "ShADadFf");
+    struct ws_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = WS_EV_FLOW;
+    ev.ts_us = T0 + 160000000;
+    ev.record = &rec;
+    struct sink s;
+    sink_open(&s, true);
+    emit(&s, ev);
+    /* The Community ID is the reporter's to compute (test_community_id.c checks its values). */
+    char cid[WS_COMMUNITY_ID_STRLEN], want[1024];
+    ws_community_id_of_endpoints(&rec.orig, &rec.resp, 0, cid, sizeof cid);
+    assert_int_equal(strlen(cid), 30);
+    snprintf(want, sizeof want,
+        "{\"ts\":1700000160.000000,\"type\":\"flow\",\"flow\":10000,\"orig\":\"[2001:db8::1]:40000\","
+        "\"resp\":\"192.0.2.10:443\",\"start\":1700000000.000000,\"end\":1700000100.000001,"
+        "\"duration\":100.000001,\"orig_packets\":0,\"resp_packets\":100000000,"
+        "\"orig_bytes\":1000000000000000009,\"resp_bytes\":18446744073709551615,"
+        "\"orig_state\":\"TIME_WAIT\",\"resp_state\":\"CLOSED\",\"midstream\":false,\"conn_state\":\"SF\","
+        "\"history\":\"ShADadFf\",\"community_id\":\"%s\",\"reason\":\"closed\"}\n", cid);
+    assert_string_equal(sink_text(&s), want);
+    sink_close(&s);
+}
+
 static void test_json_ignores_names_and_time_format(void **state)
 {
     (void)state;
@@ -1019,7 +1262,12 @@ static void test_summary_large_counters(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        /* first: before any reporter is made, causes are spelled without the table */
+        cmocka_unit_test(test_segment_cause_every_flag_combination),
         cmocka_unit_test(test_format_endpoint),
+        cmocka_unit_test(test_format_ipv4_every_octet),
+        cmocka_unit_test(test_format_ipv6_rfc5952),
+        cmocka_unit_test(test_format_ipv6_matches_inet_ntop),
         cmocka_unit_test(test_format_epoch),
         cmocka_unit_test(test_format_epoch_negative),
         cmocka_unit_test(test_reporter_init_defaults),
@@ -1041,11 +1289,14 @@ int main(void)
         cmocka_unit_test(test_text_netstat_names),
         cmocka_unit_test(test_json_transition),
         cmocka_unit_test(test_json_unknown_from_zero_ts),
+        cmocka_unit_test(test_json_invalid_state),
         cmocka_unit_test(test_json_half_closed),
         cmocka_unit_test(test_json_anomaly_with_flow),
         cmocka_unit_test(test_json_anomaly_without_flow),
+        cmocka_unit_test(test_json_overlong_line_is_cut),
         cmocka_unit_test(test_json_expired),
         cmocka_unit_test(test_json_ipv6),
+        cmocka_unit_test(test_json_flow_record),
         cmocka_unit_test(test_json_ignores_names_and_time_format),
         cmocka_unit_test(test_json_escaping),
         cmocka_unit_test(test_json_empty_text),

@@ -429,29 +429,100 @@ static int by_id(const void *a, const void *b)
     return fa->id < fb->id ? -1 : fa->id > fb->id;
 }
 
+static unsigned bit_length(uint64_t v)
+{
+    unsigned n = 0;
+    for (; v; v >>= 1)
+        n++;
+    return n;
+}
+
+/* LSD radix sort, 11 bits a pass, through tmp; returns where the sorted keys
+ * ended up.  A pass whose digit is the same in every key moves nothing and is
+ * skipped, so high bits that all ids share cost one counting loop. */
+#define WS_RADIX_BITS 11
+#define WS_RADIX_DIGIT(key, shift) ((key) >> (shift) & ((1u << WS_RADIX_BITS) - 1))
+static uint64_t *radix_sort(uint64_t *keys, uint64_t *tmp, size_t n, unsigned key_bits)
+{
+    for (unsigned shift = 0; shift < key_bits; shift += WS_RADIX_BITS) {
+        size_t start[(1u << WS_RADIX_BITS) + 1] = { 0 };
+        for (size_t i = 0; i < n; i++)
+            start[WS_RADIX_DIGIT(keys[i], shift) + 1]++;
+        if (start[WS_RADIX_DIGIT(keys[0], shift) + 1] == n)
+            continue;
+        for (size_t d = 1; d <= 1u << WS_RADIX_BITS; d++)
+            start[d] += start[d - 1];
+        for (size_t i = 0; i < n; i++)
+            tmp[start[WS_RADIX_DIGIT(keys[i], shift)]++] = keys[i];
+        uint64_t *swap = keys;
+        keys = tmp;
+        tmp = swap;
+    }
+    return keys;
+}
+
+/* Sorted without reading a record again: qsort's comparator read two, a
+ * cache miss each on a big table.  The walk down the activity lists, which
+ * reads each record once anyway, makes each flow a 64-bit key, its id above
+ * its pool index; the keys are radix sorted and the index names the record.
+ * Ids too large for that (beyond 2^46 with the default table) fall back to
+ * qsort.  all must have room for every flow, keys for twice that. */
+static size_t sort_by_id(const struct ws_flow_table *t, struct ws_flow **all, uint64_t *keys)
+{
+    unsigned idx_bits = bit_length(t->chunk_count * WS_FLOW_CHUNK_RECORDS - 1);
+    uint64_t max_id = 0;
+    size_t n = 0;
+    for (int tier = 0; tier < WS_TIER_COUNT; tier++)
+        for (uint32_t i = t->tier[tier].newest; i != WS_FLOW_NIL && n < t->count;) {
+            struct ws_flow *f = ws_flow_at(t, i);
+            all[n] = f;
+            keys[n++] = f->id << idx_bits | i;
+            max_id = f->id > max_id ? f->id : max_id;
+            i = f->older;
+        }
+    unsigned key_bits = bit_length(max_id) + idx_bits;
+    if (n < 2)
+        return n;
+    if (key_bits > 64) {
+        qsort(all, n, sizeof *all, by_id);
+        return n;
+    }
+    const uint64_t *sorted = radix_sort(keys, keys + n, n, key_bits);
+    for (size_t k = 0; k < n; k++)
+        all[k] = ws_flow_at(t, (uint32_t)(sorted[k] & (((uint64_t)1 << idx_bits) - 1)));
+    return n;
+}
+
 struct ws_flow **ws_flow_table_by_id(const struct ws_flow_table *t, size_t *n)
 {
     *n = 0;
-    struct ws_flow **all = t->count ? malloc(t->count * sizeof *all) : NULL;
-    if (!all)
+    if (!t->count)
         return NULL;
-    for (int tier = 0; tier < WS_TIER_COUNT; tier++)
-        for (uint32_t i = t->tier[tier].newest; i != WS_FLOW_NIL && *n < t->count;) {
-            struct ws_flow *f = ws_flow_at(t, i);
-            all[(*n)++] = f;
-            i = f->older;
-        }
-    if (*n > 1)
-        qsort(all, *n, sizeof *all, by_id);
+    struct ws_flow **all = malloc(t->count * sizeof *all);
+    uint64_t *keys = malloc(2 * t->count * sizeof *keys);   /* and the sort's scratch */
+    if (!all || !keys) {
+        free(all);
+        free(keys);
+        return NULL;
+    }
+    *n = sort_by_id(t, all, keys);
+    free(keys);
     return all;
 }
 
+/* Every event carries two of these: a copy of a size fixed at compile time
+ * for each family costs half what one of a run-time length does. */
 void ws_flow_side_addr(const struct ws_flow *f, int side, struct ws_addr *out)
 {
-    size_t alen = f->hh.keylen == WS_PACKED_KEY_V6 ? 16 : 4;
+    const uint8_t *addrs = (const uint8_t *)f->hh.key + 4;
     memset(out, 0, sizeof *out);
-    out->family = (uint8_t)ws_flow_family(f);
-    memcpy(out->bytes, (const uint8_t *)f->hh.key + 4 + (size_t)side * alen, alen);
+    if (f->hh.keylen == WS_PACKED_KEY_V6) {
+        out->family = 6;
+        memcpy(out->bytes, addrs + (size_t)side * 16, 16);
+    } else {
+        out->family = 4;
+        memcpy(out->bytes, addrs + (size_t)side * 4, 4);
+    }
 }
 
 void ws_flow_key_of(const struct ws_flow *f, struct ws_flow_key *out)

@@ -129,6 +129,8 @@ void ws_reporter_init(struct ws_reporter *r, FILE *out, bool json)
     r->json = json;
     r->names = WS_NAMES_RFC;
     r->time_format = WS_TIME_CLOCK;
+    ws_line_prepare();
+    ws_report_json_prepare();
 }
 
 void ws_report_emit(void *ctx, const struct ws_event *ev)

@@ -21,18 +21,20 @@ struct ws_line {
 
 static inline void ws_line_reset(struct ws_line *l) { l->len = 0; }
 
+/* The end of an overlong line: as much of s as fits.  Out of line, so that
+ * the appenders below, inline, keep no registers for it. */
+void ws_line_cut(struct ws_line *l, const char *s, size_t n);
+
 /* The small appenders are inline: a JSON line makes about thirty calls, and
  * with literal arguments the compiler turns most into a few stores. */
 static inline void ws_line_mem(struct ws_line *l, const char *s, size_t n)
 {
-    size_t room = sizeof l->buf - l->len;
-    if (n <= room) {   /* always but at the end of an overlong line: n stays a constant */
+    if (n <= sizeof l->buf - l->len) {   /* always but at the end of an overlong line */
         memcpy(l->buf + l->len, s, n);
         l->len += n;
-        return;
+    } else {
+        ws_line_cut(l, s, n);
     }
-    memcpy(l->buf + l->len, s, room);
-    l->len += room;
 }
 
 /* A string literal, its length known at compile time. */
@@ -41,6 +43,31 @@ static inline void ws_line_mem(struct ws_line *l, const char *s, size_t n)
 static inline void ws_line_str(struct ws_line *l, const char *s)
 {
     ws_line_mem(l, s, strlen(s));
+}
+
+/* n bytes of text from a buffer that holds cap readable bytes: with room for
+ * all cap, one copy of that constant size, cheaper than a call to memcpy for
+ * a length known only at run time; the line keeps n of them. */
+static inline void ws_line_padded(struct ws_line *l, const char *text, size_t cap, size_t n)
+{
+    if (sizeof l->buf - l->len >= cap) {
+        memcpy(l->buf + l->len, text, cap);
+        l->len += n;
+    } else {
+        ws_line_cut(l, text, n);
+    }
+}
+
+/* A short text made once and then copied whole, padding and all (32 bytes:
+ * a table of them is indexed by a shift). */
+struct ws_line_words {
+    char text[31];
+    uint8_t len;
+};
+
+static inline void ws_line_words(struct ws_line *l, const struct ws_line_words *w)
+{
+    ws_line_padded(l, w->text, sizeof w->text, w->len);
 }
 
 static inline void ws_line_char(struct ws_line *l, char c)
@@ -61,6 +88,9 @@ void ws_line_endpoint(struct ws_line *l, const struct ws_endpoint *e);
 /* The cause of a transition, as ws_event_cause_text() spells it; its parts
  * are wirestate's own fixed strings, so it needs no JSON escaping. */
 void ws_line_cause(struct ws_line *l, const struct ws_event *ev);
+
+/* Makes the tables ws_line_cause copies from (ws_reporter_init calls it). */
+void ws_line_prepare(void);
 
 /* Writes the line; returns false on a write error. */
 bool ws_line_write(const struct ws_line *l, FILE *out);

@@ -14,5 +14,7 @@ const char *ws_role_name(enum ws_role role);
 
 void ws_report_text_event(struct ws_reporter *r, const struct ws_event *ev);
 void ws_report_json_event(struct ws_reporter *r, const struct ws_event *ev);
+/* Makes the tables the JSON lines are copied from; ws_reporter_init calls it. */
+void ws_report_json_prepare(void);
 
 #endif

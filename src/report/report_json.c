@@ -13,24 +13,16 @@ static void start(struct ws_line *l, int64_t ts)
     ws_line_epoch(l, ts);
 }
 
-/* {"ts":...,"type":"TYPE" for a literal TYPE. */
-#define HEAD(l, ts, type) (start((l), (ts)), WS_LINE_LIT((l), ",\"type\":\"" type "\""))
+/* Every record has the flow id right after its type:
+ * {"ts":...,"type":"TYPE","flow": for a literal TYPE. */
+#define HEAD(l, ts, type) (start((l), (ts)), WS_LINE_LIT((l), ",\"type\":\"" type "\",\"flow\":"))
 
-/* Values known to need no escaping (state, role and other enum names). */
-static void name_value(struct ws_line *l, const char *value)
-{
-    ws_line_char(l, '"');
-    ws_line_str(l, value);
-    ws_line_char(l, '"');
-}
-
-/* Digits, dots, colons, brackets: nothing to escape. */
-static void endpoint_value(struct ws_line *l, const struct ws_endpoint *e)
-{
-    ws_line_char(l, '"');
-    ws_line_endpoint(l, e);
-    ws_line_char(l, '"');
-}
+/* The quotes around a string value travel with the keys next to it, so that
+ * a line takes fewer appends: Q_ closes the value before the key, _Q opens
+ * the one after it. */
+#define KEY_Q(l, key) WS_LINE_LIT((l), ",\"" key "\":\"")
+#define Q_KEY(l, key) WS_LINE_LIT((l), "\",\"" key "\":")
+#define Q_KEY_Q(l, key) WS_LINE_LIT((l), "\",\"" key "\":\"")
 
 static void bool_value(struct ws_line *l, bool v)
 {
@@ -40,51 +32,59 @@ static void bool_value(struct ws_line *l, bool v)
         WS_LINE_LIT(l, "false");
 }
 
-/* A JSON line has two state names: each is quoted once, then copied. */
-static void state_value(struct ws_line *l, enum ws_tcp_state s)
+/* Each state name quoted, by ws_report_json_prepare(): a JSON line has two,
+ * and copying one is cheaper than quoting it every time. */
+static struct ws_line_words quoted_states[WS_STATE_COUNT];
+
+void ws_report_json_prepare(void)
 {
-    static char quoted[WS_STATE_COUNT][24];
-    static uint8_t len[WS_STATE_COUNT];
-    if ((unsigned)s < WS_STATE_COUNT && !len[s]) {
-        int n = snprintf(quoted[s], sizeof quoted[s], "\"%s\"", ws_tcp_state_name(s, WS_NAMES_RFC));
-        len[s] = n > 0 && (size_t)n < sizeof quoted[s] ? (uint8_t)n : 0;
+    for (int s = 0; s < WS_STATE_COUNT; s++) {
+        struct ws_line_words *q = &quoted_states[s];
+        int n = snprintf(q->text, sizeof q->text, "\"%s\"", ws_tcp_state_name((enum ws_tcp_state)s, WS_NAMES_RFC));
+        q->len = n > 0 && (size_t)n < sizeof q->text ? (uint8_t)n : 0;
     }
-    if ((unsigned)s < WS_STATE_COUNT && len[s])
-        ws_line_mem(l, quoted[s], len[s]);
-    else
-        name_value(l, ws_tcp_state_name(s, WS_NAMES_RFC));
 }
 
+/* Quotes the name itself when the table is not made (yet); a call to
+ * another file, so the copy above needs no registers saved. */
+static void state_value(struct ws_line *l, enum ws_tcp_state s)
+{
+    if ((unsigned)s < WS_STATE_COUNT && quoted_states[s].len)
+        ws_line_words(l, &quoted_states[s]);
+    else
+        ws_line_json_str(l, ws_tcp_state_name(s, WS_NAMES_RFC));
+}
+
+/* What follows HEAD in all but flow records.  Endpoints are digits, dots,
+ * colons and brackets, enum names are wirestate's own: nothing to escape. */
 static void endpoints(struct ws_line *l, const struct ws_event *ev)
 {
-    WS_JSON_KEY(l, "flow");
     if (ev->flow_id)
         ws_line_u64(l, ev->flow_id);
     else
         WS_LINE_LIT(l, "null");
-    WS_JSON_KEY(l, "endpoint");
-    endpoint_value(l, &ev->endpoint);
-    WS_JSON_KEY(l, "peer");
-    endpoint_value(l, &ev->peer);
-    if (ev->flow_id) {
-        if (ev->role == WS_ROLE_CLIENT)
-            WS_LINE_LIT(l, ",\"role\":\"client\"");
-        else
-            WS_LINE_LIT(l, ",\"role\":\"server\"");
-    }
+    KEY_Q(l, "endpoint");
+    ws_line_endpoint(l, &ev->endpoint);
+    Q_KEY_Q(l, "peer");
+    ws_line_endpoint(l, &ev->peer);
+    if (!ev->flow_id)
+        ws_line_char(l, '"');
+    else if (ev->role == WS_ROLE_CLIENT)
+        WS_LINE_LIT(l, "\",\"role\":\"client\"");
+    else
+        WS_LINE_LIT(l, "\",\"role\":\"server\"");
 }
 
 static void flow_record(struct ws_line *l, const struct ws_event *ev)
 {
     const struct ws_flow_record *f = ev->record;
     HEAD(l, ev->ts_us, "flow");
-    WS_JSON_KEY(l, "flow");
     ws_line_u64(l, f->flow_id);
-    WS_JSON_KEY(l, "orig");
-    endpoint_value(l, &f->orig);
-    WS_JSON_KEY(l, "resp");
-    endpoint_value(l, &f->resp);
-    WS_JSON_KEY(l, "start");
+    KEY_Q(l, "orig");
+    ws_line_endpoint(l, &f->orig);
+    Q_KEY_Q(l, "resp");
+    ws_line_endpoint(l, &f->resp);
+    Q_KEY(l, "start");
     ws_line_epoch(l, f->start_us);
     WS_JSON_KEY(l, "end");
     ws_line_epoch(l, f->end_us);
@@ -104,15 +104,16 @@ static void flow_record(struct ws_line *l, const struct ws_event *ev)
     state_value(l, f->resp_state);
     WS_JSON_KEY(l, "midstream");
     bool_value(l, f->midstream);
-    WS_JSON_KEY(l, "conn_state");
-    name_value(l, f->conn_state);
-    WS_JSON_KEY(l, "history");
+    KEY_Q(l, "conn_state");
+    ws_line_str(l, f->conn_state);
+    Q_KEY(l, "history");
     ws_line_json_str(l, f->history);
     char community_id[WS_COMMUNITY_ID_STRLEN];
-    WS_JSON_KEY(l, "community_id");
-    name_value(l, ws_community_id_of_endpoints(&f->orig, &f->resp, 0, community_id, sizeof community_id));
-    WS_JSON_KEY(l, "reason");
-    name_value(l, ws_flow_end_name(f->reason));
+    KEY_Q(l, "community_id");
+    ws_line_str(l, ws_community_id_of_endpoints(&f->orig, &f->resp, 0, community_id, sizeof community_id));
+    Q_KEY_Q(l, "reason");
+    ws_line_str(l, ws_flow_end_name(f->reason));
+    ws_line_char(l, '"');
 }
 
 void ws_report_json_event(struct ws_reporter *r, const struct ws_event *ev)
@@ -127,15 +128,15 @@ void ws_report_json_event(struct ws_reporter *r, const struct ws_event *ev)
         state_value(&l, ev->from);
         WS_JSON_KEY(&l, "to");
         state_value(&l, ev->to);
-        WS_JSON_KEY(&l, "cause");
         if (ev->cause.kind == WS_CAUSE_TEXT) {
+            WS_JSON_KEY(&l, "cause");
             ws_line_json_str(&l, ev->text);
+            WS_JSON_KEY(&l, "midstream");
         } else {
-            ws_line_char(&l, '"');
+            KEY_Q(&l, "cause");
             ws_line_cause(&l, ev);
-            ws_line_char(&l, '"');
+            Q_KEY(&l, "midstream");
         }
-        WS_JSON_KEY(&l, "midstream");
         bool_value(&l, ev->midstream);
         break;
     case WS_EV_HALF_CLOSED:
