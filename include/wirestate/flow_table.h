@@ -176,6 +176,9 @@ unsigned ws_flow_key_hash(const struct ws_flow_table *t, const uint8_t *key, siz
 
 void ws_flow_ref_of_segment(const struct ws_flow_table *t, const struct ws_segment *seg,
                             struct ws_flow_ref *ref);
+/* The same given only the table's hash seed: for a thread that decodes
+ * packets while another owns the table. */
+void ws_flow_ref_with_seed(uint64_t hash_seed, const struct ws_segment *seg, struct ws_flow_ref *ref);
 void ws_flow_ref_of_key(const struct ws_flow_table *t, const struct ws_flow_key *key,
                         struct ws_flow_ref *ref);
 struct ws_flow *ws_flow_find(struct ws_flow_table *t, const struct ws_flow_ref *ref);

@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "reader.h"
 #include "wirestate/async_sink.h"
 #include "wirestate/decode.h"
 
@@ -29,47 +30,36 @@ static int64_t wall_clock_us(void)
     return (int64_t)ts.tv_sec * WS_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
-/* Packets are decoded a batch at a time so that the flow table's cache
- * misses for the whole batch overlap (see ws_flow_prefetch_bucket) instead of
- * being paid one after another; they are still handled strictly in order.
- * A live batch holds only what was already buffered, so it adds no delay.
- * Reading a file, batches are also pipelined: the next batch is decoded and
- * its buckets and records requested while the current one is handled, so
- * the loads have a whole batch's work to arrive in instead of a few ns. */
-#ifndef WS_BATCH
-#define WS_BATCH 16   /* tools/bench-ablation.sh builds a WS_BATCH=1 variant to measure the prefetch */
-#endif
-
-struct ws_batch {
-    size_t n;
-    struct ws_segment seg[WS_BATCH];
-    enum ws_decode_result res[WS_BATCH];
-    struct ws_flow_ref ref[WS_BATCH];
-};
+/* Live, a batch holds only what was already buffered, so it adds no delay.
+ * Reading a file, batches are pipelined: the next batch is decoded and its
+ * buckets and records requested while the current one is tracked, so the
+ * loads have a whole batch's work to arrive in instead of a few ns; with a
+ * reader thread (reader.c) the decoding happens on the other core. */
 
 static void add_packet(struct ws_run *r, struct ws_batch *b, const struct pcap_pkthdr *h,
                        const uint8_t *data)
 {
-    size_t i = b->n++;
-    int64_t ts = ws_capture_time_us(h);
     r->packets++;
-    b->res[i] = ws_decode_frame(r->cap->dlt, data, h->caplen, h->len, ts, &b->seg[i]);
-    b->seg[i].ts_us = ts;   /* also for frames that did not decode: time passes on any packet */
-    if (b->res[i] == WS_DECODE_OK)
-        ws_tracker_prepare(&r->tracker, &b->seg[i], &b->ref[i]);
+    ws_batch_add(b, r->cap->dlt, h, data, r->tracker.flows.hash_seed);
+    if (b->res[b->n - 1] == WS_DECODE_OK)
+        ws_tracker_prefetch_flow(&r->tracker, &b->ref[b->n - 1], 0);
+    b->prefetched = 1;
 }
 
-/* Requests the depth-th record of each packet's hash chain (1 or 2). */
-static void prefetch_batch(struct ws_run *r, const struct ws_batch *b, unsigned depth)
+/* Runs the batch's prefetch passes up to `passes`: 1 requests the hash
+ * buckets, 2 and 3 the records on the chains (depths 1 and 2). */
+static void prefetch_batch(struct ws_run *r, struct ws_batch *b, unsigned passes)
 {
-    for (size_t i = 0; i < b->n; i++)
-        if (b->res[i] == WS_DECODE_OK)
-            ws_tracker_prefetch_flow(&r->tracker, &b->ref[i], depth);
+    for (; b->prefetched < passes; b->prefetched++)
+        for (size_t i = 0; i < b->n; i++)
+            if (b->res[i] == WS_DECODE_OK)
+                ws_tracker_prefetch_flow(&r->tracker, &b->ref[i], b->prefetched);
 }
 
-/* Tracks a batch whose records have been requested (prefetch_batch). */
-static void handle_prefetched_batch(struct ws_run *r, struct ws_batch *b)
+/* Tracks a batch, its prefetching completed first if need be. */
+static void handle_batch(struct ws_run *r, struct ws_batch *b)
 {
+    prefetch_batch(r, b, 3);
     for (size_t i = 0; i < b->n; i++) {
         if (b->res[i] == WS_DECODE_OK) {
             ws_tracker_segment_prepared(&r->tracker, &b->seg[i], &b->ref[i]);
@@ -79,13 +69,7 @@ static void handle_prefetched_batch(struct ws_run *r, struct ws_batch *b)
         }
     }
     b->n = 0;
-}
-
-static void handle_batch(struct ws_run *r, struct ws_batch *b)
-{
-    prefetch_batch(r, b, 1);
-    prefetch_batch(r, b, 2);
-    handle_prefetched_batch(r, b);
+    b->prefetched = 0;
 }
 
 static int64_t current_time(const struct ws_run *r)
@@ -171,28 +155,29 @@ static int read_packets(struct ws_run *r, struct ws_error *err)
      * (only while reading a file; always empty when live). */
     struct ws_batch *waiting = &batches[0], *next = &batches[1];
     waiting->n = next->n = 0;
+    waiting->prefetched = next->prefetched = 0;
     for (;;) {
         if (r->sig->stop || count_reached(r)) {
-            handle_prefetched_batch(r, waiting);
+            handle_batch(r, waiting);
             return 0;
         }
         if (r->sig->print_table) {
             r->sig->print_table = 0;
-            handle_prefetched_batch(r, waiting);
+            handle_batch(r, waiting);
             print_table(r);
         }
         enum ws_capture_next got = fill_batch(r, next, err);
         if (!r->cap->live && got == WS_CAPTURE_PACKET) {   /* a full batch: more to come */
-            prefetch_batch(r, next, 1);
-            handle_prefetched_batch(r, waiting);
             prefetch_batch(r, next, 2);
+            handle_batch(r, waiting);
+            prefetch_batch(r, next, 3);
             struct ws_batch *t = waiting;
             waiting = next;
             next = t;
             continue;
         }
         bool had_packets = waiting->n > 0 || next->n > 0;
-        handle_prefetched_batch(r, waiting);
+        handle_batch(r, waiting);
         handle_batch(r, next);
         if (r->cap->live && (had_packets || got == WS_CAPTURE_TIMEOUT))
             live_tick(r);
@@ -201,6 +186,44 @@ static int read_packets(struct ws_run *r, struct ws_error *err)
         if (got == WS_CAPTURE_ERROR)
             return 1;
     }
+}
+
+/* Tracks the batches a reader thread decodes, three at a time in flight:
+ * the newest has its buckets requested, the middle one its records, the
+ * oldest is tracked. */
+static int track_from_reader(struct ws_run *r, struct ws_reader *rd, struct ws_error *err)
+{
+    struct ws_batch *q[3];
+    size_t nq = 0;
+    bool ended = false;
+    while (!r->sig->stop) {
+        if (r->sig->print_table) {
+            r->sig->print_table = 0;
+            print_table(r);
+        }
+        while (!ended && nq < 3) {
+            struct ws_batch *b = nq == 0 ? ws_reader_next(rd) : ws_reader_next_ready(rd);
+            if (!b) {
+                ended = nq == 0;
+                break;
+            }
+            prefetch_batch(r, b, 1);
+            q[nq++] = b;
+        }
+        if (nq == 0)
+            break;
+        if (nq > 1)
+            prefetch_batch(r, q[1], 2);
+        r->packets += q[0]->n;
+        handle_batch(r, q[0]);
+        if (nq > 1)
+            prefetch_batch(r, q[1], 3);
+        ws_reader_release(rd);
+        q[0] = q[1];
+        q[1] = q[2];
+        nq--;
+    }
+    return ws_reader_finish(rd, err);
 }
 
 /* A fresh hash seed per run, so nobody can precompute colliding 4-tuples. */
@@ -241,7 +264,13 @@ int ws_run(const struct ws_options *o, struct ws_signals *sig, struct ws_capture
         r.next_table_us = wall_clock_us() + (int64_t)(o->interval_s * WS_USEC_PER_SEC);
 
     struct ws_error err = { 0 };
-    int status = read_packets(&r, &err);
+    /* A file is read and decoded on a thread of its own; without one (or
+     * live, where packets are handled as they come) on this one. */
+    struct ws_reader *reader = NULL;
+    if (!cap->live)
+        reader = ws_reader_start(cap, r.tracker.flows.hash_seed,
+                                 o->count > 0 ? (uint64_t)o->count : 0, NULL);
+    int status = reader ? track_from_reader(&r, reader, &err) : read_packets(&r, &err);
     if (cap->live)
         ws_tracker_advance(&r.tracker, wall_clock_us());
     if (o->table)

@@ -18,9 +18,9 @@ static uint64_t mix(uint64_t h, uint64_t w)
     return h ^ (h >> 31);
 }
 
-static uint64_t hash_start(const struct ws_flow_table *t, size_t len)
+static uint64_t hash_start(uint64_t seed, size_t len)
 {
-    return t->hash_seed ^ (len * 0x9e3779b97f4a7c15ULL);
+    return seed ^ (len * 0x9e3779b97f4a7c15ULL);
 }
 
 static unsigned hash_finish(uint64_t h)
@@ -30,9 +30,9 @@ static unsigned hash_finish(uint64_t h)
     return (unsigned)(h ^ (h >> 32));
 }
 
-unsigned ws_flow_key_hash(const struct ws_flow_table *t, const uint8_t *key, size_t len)
+static unsigned key_hash(uint64_t seed, const uint8_t *key, size_t len)
 {
-    uint64_t h = hash_start(t, len);
+    uint64_t h = hash_start(seed, len);
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
@@ -45,6 +45,11 @@ unsigned ws_flow_key_hash(const struct ws_flow_table *t, const uint8_t *key, siz
         h = mix(h, w);
     }
     return hash_finish(h);
+}
+
+unsigned ws_flow_key_hash(const struct ws_flow_table *t, const uint8_t *key, size_t len)
+{
+    return key_hash(t->hash_seed, key, len);
 }
 
 _Static_assert(WS_PACKED_KEY_V4 % 4 == 0 && WS_PACKED_KEY_V6 % 4 == 0,
@@ -110,7 +115,7 @@ void ws_flow_key_from_segment(const struct ws_segment *seg, struct ws_flow_key *
 
 /* Packs (addr, port) pairs already in canonical order: ports, then
  * addresses; and hashes the result. */
-static void pack_key(const struct ws_flow_table *t, struct ws_flow_ref *ref, int family,
+static void pack_key(uint64_t seed, struct ws_flow_ref *ref, int family,
                      const uint8_t *addr0, uint16_t port0, const uint8_t *addr1, uint16_t port1)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -125,7 +130,7 @@ static void pack_key(const struct ws_flow_table *t, struct ws_flow_ref *ref, int
         memcpy(ref->key, &w0, 8);
         memcpy(ref->key + 8, &a1, 4);
         ref->key_len = WS_PACKED_KEY_V4;
-        ref->hash = hash_finish(mix(mix(hash_start(t, WS_PACKED_KEY_V4), w0), a1));
+        ref->hash = hash_finish(mix(mix(hash_start(seed, WS_PACKED_KEY_V4), w0), a1));
         return;
     }
 #endif
@@ -140,24 +145,29 @@ static void pack_key(const struct ws_flow_table *t, struct ws_flow_ref *ref, int
         memcpy(ref->key + 8, addr1, 4);
         ref->key_len = WS_PACKED_KEY_V4;
     }
-    ref->hash = ws_flow_key_hash(t, ref->key, ref->key_len);
+    ref->hash = key_hash(seed, ref->key, ref->key_len);
+}
+
+void ws_flow_ref_with_seed(uint64_t hash_seed, const struct ws_segment *seg, struct ws_flow_ref *ref)
+{
+    int s = compare_endpoint(seg) <= 0 ? 0 : 1;
+    if (s == 0)
+        pack_key(hash_seed, ref, seg->src.family, seg->src.bytes, seg->sport, seg->dst.bytes, seg->dport);
+    else
+        pack_key(hash_seed, ref, seg->src.family, seg->dst.bytes, seg->dport, seg->src.bytes, seg->sport);
+    ref->sender = s;
 }
 
 void ws_flow_ref_of_segment(const struct ws_flow_table *t, const struct ws_segment *seg,
                             struct ws_flow_ref *ref)
 {
-    int s = compare_endpoint(seg) <= 0 ? 0 : 1;
-    if (s == 0)
-        pack_key(t, ref, seg->src.family, seg->src.bytes, seg->sport, seg->dst.bytes, seg->dport);
-    else
-        pack_key(t, ref, seg->src.family, seg->dst.bytes, seg->dport, seg->src.bytes, seg->sport);
-    ref->sender = s;
+    ws_flow_ref_with_seed(t->hash_seed, seg, ref);
 }
 
 void ws_flow_ref_of_key(const struct ws_flow_table *t, const struct ws_flow_key *key,
                         struct ws_flow_ref *ref)
 {
-    pack_key(t, ref, key->family, key->addr[0], key->port[0], key->addr[1], key->port[1]);
+    pack_key(t->hash_seed, ref, key->family, key->addr[0], key->port[0], key->addr[1], key->port[1]);
     ref->sender = 0;
 }
 

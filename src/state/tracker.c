@@ -440,14 +440,17 @@ void ws_tracker_prepare(const struct ws_tracker *tr, const struct ws_segment *se
                         struct ws_flow_ref *ref)
 {
     ws_flow_ref_of_segment(&tr->flows, seg, ref);
-    if (tr->flows.count >= WS_PREFETCH_MIN_FLOWS)
-        ws_flow_prefetch_bucket(&tr->flows, ref->hash);
+    ws_tracker_prefetch_flow(tr, ref, 0);
 }
 
 void ws_tracker_prefetch_flow(const struct ws_tracker *tr, const struct ws_flow_ref *ref,
                               unsigned depth)
 {
-    if (tr->flows.count >= WS_PREFETCH_MIN_FLOWS)
+    if (tr->flows.count < WS_PREFETCH_MIN_FLOWS)
+        return;
+    if (depth == 0)
+        ws_flow_prefetch_bucket(&tr->flows, ref->hash);
+    else
         ws_flow_prefetch_chain(&tr->flows, ref->hash, depth);
 }
 

@@ -1,0 +1,14 @@
+/* thread.c - helper threads that leave signals alone. */
+#include "wirestate/thread.h"
+
+#include <signal.h>
+
+int ws_thread_start(pthread_t *thread, void *(*run)(void *), void *arg)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);   /* the new thread inherits the mask */
+    int rc = pthread_create(thread, NULL, run, arg);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}
