@@ -13,9 +13,11 @@
 #include "wirestate/spsc_ring.h"
 #include "wirestate/thread.h"
 
-/* Batches in flight: enough that the tracker never waits while the reader
- * keeps up, few enough to stay in the caches (about 4 KiB each). */
-#define READER_RING_BATCHES 64
+/* Batches in flight (about 4 KiB each, 1 MiB in all).  The reader is the
+ * faster side, so it fills the ring and sleeps until a quarter of it comes
+ * back: the bigger the ring, the fewer of those wake-ups (one per 1024
+ * packets here). */
+#define READER_RING_BATCHES 256
 
 void ws_batch_add(struct ws_batch *b, int dlt, const struct pcap_pkthdr *h, const uint8_t *data,
                   uint64_t hash_seed)
