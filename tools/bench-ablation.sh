@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
 # Which technique gave what: the same captures through builds that differ by
-# one technique each, timed alternately in the same run (medians).
+# one group of techniques each, timed alternately in the same run (medians).
 #
 # Usage: tools/bench-ablation.sh [--rounds N] [--base COMMIT]
 #
 #   --rounds N       rounds per build and row (default 3)
-#   --base COMMIT    the "before" build (default 7498f2a: the deadline heap,
-#                    pointer-linked 344-byte records, one packet at a time)
+#   --base COMMIT    the "before" build (default f7ba39d: the state measured
+#                    at the previous stop: timing wheel, 280-byte records,
+#                    batches of 16 with in-batch prefetch, one thread)
 #
 # Builds (Release, in WS_ABLATION_DIR, default /tmp/wirestate-ablation):
-#   base      COMMIT, from a git worktree
-#   nobatch   the working tree with -DWS_BATCH=1: everything but the batched
-#             reads and their hash-bucket prefetch
-#   head      the working tree
+#   base       COMMIT, from a git worktree
+#   nobatch    the working tree with -DWS_BATCH=1 -DWS_THREADS=0: one packet
+#              at a time, no prefetching across packets, one thread
+#   onethread  the working tree with -DWS_THREADS=0: batches pipelined with
+#              the prefetch fixes, lane-drained timer wheel, pipelined
+#              evictions, faster JSON and Community IDs, all on one thread
+#   head       the working tree: plus the reader and writer threads
 # Rows: the large capture of tools/bench.sh with --no-events and with --json
-# to /dev/null, and the SYN flood with --no-events (captures shared with
-# tools/bench.sh through tools/bench-captures.sh).  Prints a table; records
-# nothing (paste it where it is needed).
+# to /dev/null, the small one with --json, and the SYN flood with
+# --no-events (captures shared with tools/bench.sh through
+# tools/bench-captures.sh).  Prints a table; records nothing (paste it where
+# it is needed).
 set -euo pipefail
 export LC_ALL=C
 
@@ -24,7 +29,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tools/bench-captures.sh
 . "$root/tools/bench-captures.sh"
 rounds=3
-base_commit=7498f2a
+base_commit=f7ba39d
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 while [ $# -gt 0 ]; do
   case $1 in
@@ -60,17 +65,20 @@ if [ ! -d "$dir/base-src" ] || [ "$(git -C "$dir/base-src" rev-parse HEAD 2>/dev
   git -C "$root" worktree add --detach "$dir/base-src" "$base_commit" >>"$log" 2>&1
 fi
 release_build "$dir/base-src" "$dir/base"
-release_build "$root" "$dir/nobatch" "-DWS_BATCH=1"
+release_build "$root" "$dir/nobatch" "-DWS_BATCH=1 -DWS_THREADS=0"
+release_build "$root" "$dir/onethread" "-DWS_THREADS=0"
 release_build "$root" "$dir/head"
 cmake -S "$root" -B "$dir/tools" -DCMAKE_BUILD_TYPE=Release -DWS_BUILD_TESTS=OFF >>"$log" 2>&1
 cmake --build "$dir/tools" -j"$(nproc)" --target gencap >>"$log" 2>&1
 large=$(bench_capture "$dir/tools/gencap" "$bench_dir" large "$(bench_capture_args large 0)").pcap
+small=$(bench_capture "$dir/tools/gencap" "$bench_dir" small "$(bench_capture_args small 0)").pcap
 flood=$(bench_capture "$dir/tools/gencap" "$bench_dir" flood "$(bench_capture_args flood 0)").pcap
 packets() { awk '$1 == "packets" { print $2; exit }' "${1%.pcap}.expect"; }
-cat "$large" "$flood" >/dev/null   # into the page cache
+cat "$large" "$small" "$flood" >/dev/null   # into the page cache
 
-builds=(base nobatch head)
-rows=("large --no-events|$large|--no-events" "large --json|$large|--json" "SYN flood --no-events|$flood|--no-events")
+builds=(base nobatch onethread head)
+rows=("large --no-events|$large|--no-events" "large --json|$large|--json" "small --json|$small|--json"
+      "SYN flood --no-events|$flood|--no-events")
 declare -A secs
 for row in "${rows[@]}"; do
   IFS='|' read -r label pcap opts <<<"$row"
@@ -90,8 +98,8 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) 
 echo
 echo "Ablation, $(date -u '+%Y-%m-%d %H:%M UTC'), base $base_commit, head $(git -C "$root" rev-parse --short HEAD)$([ -n "$(git -C "$root" status --porcelain -- src include)" ] && echo ' + uncommitted changes'); medians of $rounds; pkt/s"
 echo
-echo "| row | base | nobatch (wheel, compact record, JSON) | head (+ batched prefetch) | base -> nobatch | nobatch -> head |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| row | base | nobatch | onethread | head | base -> onethread | nobatch -> onethread | onethread -> head |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for row in "${rows[@]}"; do
   IFS='|' read -r label pcap _ <<<"$row"
   n=$(packets "$pcap")
@@ -100,6 +108,6 @@ for row in "${rows[@]}"; do
     # shellcheck disable=SC2086
     rate[$b]=$(awk -v n="$n" -v s="$(median ${secs[$label,$b]})" 'BEGIN { printf "%.0f", n / s }')
   done
-  awk -v l="$label" -v a="${rate[base]}" -v b="${rate[nobatch]}" -v c="${rate[head]}" 'BEGIN {
-    printf "| %s | %.2f M | %.2f M | %.2f M | %.2fx | %.2fx |\n", l, a / 1e6, b / 1e6, c / 1e6, b / a, c / b }'
+  awk -v l="$label" -v a="${rate[base]}" -v b="${rate[nobatch]}" -v c="${rate[onethread]}" -v d="${rate[head]}" 'BEGIN {
+    printf "| %s | %.2f M | %.2f M | %.2f M | %.2f M | %.2fx | %.2fx | %.2fx |\n", l, a / 1e6, b / 1e6, c / 1e6, d / 1e6, c / a, c / b, d / c }'
 done

@@ -36,6 +36,13 @@ static int64_t wall_clock_us(void)
  * loads have a whole batch's work to arrive in instead of a few ns; with a
  * reader thread (reader.c) the decoding happens on the other core. */
 
+/* Reading a file, a reader and a writer thread share the work (reader.c,
+ * async_sink.c).  tools/bench-ablation.sh builds a WS_THREADS=0 variant to
+ * measure what they give. */
+#ifndef WS_THREADS
+#define WS_THREADS 1
+#endif
+
 static void add_packet(struct ws_run *r, struct ws_batch *b, const struct pcap_pkthdr *h,
                        const uint8_t *data)
 {
@@ -248,7 +255,7 @@ int ws_run(const struct ws_options *o, struct ws_signals *sig, struct ws_capture
     r.reporter.flush_each = false;
     r.reporter.text_flows = o->flows;
     struct ws_sink sink = { o->no_events ? NULL : ws_report_emit, &r.reporter };
-    if (sink.emit && !cap->live) {
+    if (WS_THREADS && sink.emit && !cap->live) {
         /* Without a writer thread the lines are written here, just slower. */
         r.writer = ws_async_sink_start(sink, 0, NULL);
         if (r.writer)
@@ -267,7 +274,7 @@ int ws_run(const struct ws_options *o, struct ws_signals *sig, struct ws_capture
     /* A file is read and decoded on a thread of its own; without one (or
      * live, where packets are handled as they come) on this one. */
     struct ws_reader *reader = NULL;
-    if (!cap->live)
+    if (WS_THREADS && !cap->live)
         reader = ws_reader_start(cap, r.tracker.flows.hash_seed,
                                  o->count > 0 ? (uint64_t)o->count : 0, NULL);
     int status = reader ? track_from_reader(&r, reader, &err) : read_packets(&r, &err);
