@@ -1510,6 +1510,54 @@ static void test_lanes_one_used(void **state)
     fx_free(fx);
 }
 
+/* The due heap's hints name the next timer to pop, and the one after among
+ * the next two; past the heap's end, or with nothing due, WS_TIMER_NIL.  A
+ * cancelled timer's entry may stay named: only a hint. */
+static void test_due_hint(void **state)
+{
+    (void)state;
+    enum { N = 12 };
+    struct fixture *fx = fx_new(N);
+    int64_t k = EPOCH / WS_WHEEL_TICK_US + 6;
+    expect_nothing(fx, EPOCH);
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(ws_timers_due_hint(&fx->w, i), WS_TIMER_NIL);
+    /* In the wheel only: nothing in the due heap to name until the tick. */
+    bool armed[N];
+    for (uint32_t id = 0; id < N; id++) {
+        arm(fx, id, TICK(k) + 100 + 100 * (int64_t)((id * 5) % N));
+        armed[id] = true;
+    }
+    assert_int_equal(ws_timers_due_hint(&fx->w, 0), WS_TIMER_NIL);
+    expect_nothing(fx, TICK(k));
+
+    int64_t now = TICK(k + 1) - 1;
+    for (size_t popped = 0; popped < N; popped++) {
+        long want = model_next(fx, armed, now);
+        assert_int_equal(ws_timers_due_hint(&fx->w, 0), (uint32_t)want);
+        armed[want] = false;
+        long after = model_next(fx, armed, now);
+        if (after >= 0)
+            assert_true(ws_timers_due_hint(&fx->w, 1) == (uint32_t)after ||
+                        ws_timers_due_hint(&fx->w, 2) == (uint32_t)after);
+        else
+            assert_int_equal(ws_timers_due_hint(&fx->w, 1), WS_TIMER_NIL);
+        expect_pop(fx, now, (uint32_t)want, fx->real[want]);
+    }
+    expect_nothing(fx, now);
+    assert_int_equal(ws_timers_due_hint(&fx->w, 0), WS_TIMER_NIL);
+
+    /* Two straight into the due heap, the first cancelled: still named. */
+    arm(fx, 3, now - 10);
+    arm(fx, 4, now - 5);
+    assert_int_equal(ws_timers_due_hint(&fx->w, 0), 3);
+    ws_timers_cancel(&fx->w, 3);
+    assert_int_equal(ws_timers_due_hint(&fx->w, 0), 3);
+    expect_pop(fx, now, 4, now - 5);
+    assert_int_equal(ws_timers_due_hint(&fx->w, 0), WS_TIMER_NIL);
+    fx_free(fx);
+}
+
 /* ---- ids differing only in their high bits ----
  *
  * The lane comes from an id's low bits, so such ids share a lane.  Ids up to
@@ -1869,6 +1917,7 @@ int main(void)
         cmocka_unit_test(test_lanes_cancel_and_move),
         cmocka_unit_test(test_lanes_one_used),
         cmocka_unit_test(test_lanes_high_bits),
+        cmocka_unit_test(test_due_hint),
         cmocka_unit_test(test_config_defaults),
         cmocka_unit_test(test_due_idle),
         cmocka_unit_test(test_due_time_wait),

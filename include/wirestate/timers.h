@@ -142,4 +142,13 @@ static inline bool ws_timers_nothing_due(const struct ws_timers *w, int64_t now)
     return ws_timers_tick_of(now) <= w->now_tick && (w->due_count == 0 || w->due[0].deadline > now);
 }
 
+/* The id of the due heap's entry k, or WS_TIMER_NIL: entry 0 is the next
+ * timer to pop, 1 and 2 the candidates for the one after, as long as
+ * nothing is armed in between.  A hint for an owner that prefetches what it
+ * will need: the entry may be stale, or not due yet. */
+static inline uint32_t ws_timers_due_hint(const struct ws_timers *w, size_t k)
+{
+    return k < w->due_count ? w->due[k].id : WS_TIMER_NIL;
+}
+
 #endif
