@@ -1178,6 +1178,55 @@ static void test_prefetch_safe_on_empty_table(void **state)
     ws_flow_prefetch_chain(&t, 12345, 2);
 }
 
+/* The removal hints, on live records and on removed ones (their handles
+ * point at neighbours long gone, or at a uthash table freed when the table
+ * emptied), change nothing: every flow is still found, the counts stay. */
+static void test_prefetch_removal_any_record(void **state)
+{
+    (void)state;
+    enum { N = 600 };
+    struct ws_flow_table t;
+    assert_true(ws_flow_table_init(&t, N, 0x7a7a7a7aULL));
+    struct ws_flow *all[N];
+    for (int round = 0; round < 2; round++) {
+        uint32_t base = (uint32_t)round * 10000;
+        for (uint32_t i = 0; i < N; i++) {
+            struct ws_flow_key k;
+            int side;
+            key_for(base + i, i % 3 == 0, &k, &side);
+            all[i] = ws_flow_insert(&t, &k);
+            assert_non_null(all[i]);
+            /* Round two reuses the records removed in round one. */
+            for (uint32_t j = 0; j <= i; j += 37) {
+                ws_flow_prefetch_record(all[j]);
+                ws_flow_prefetch_removal(&t, all[j]);
+            }
+        }
+        /* Every other flow removed, then the rest, hinting at all of them,
+         * removed ones included, after each removal. */
+        for (uint32_t pass = 0; pass < 2; pass++) {
+            for (uint32_t i = pass; i < N; i += 2) {
+                ws_flow_remove(&t, all[i]);
+                for (uint32_t j = i % 7; j < N; j += 7) {
+                    ws_flow_prefetch_record(all[j]);
+                    ws_flow_prefetch_removal(&t, all[j]);
+                }
+            }
+            for (uint32_t i = 0; i < N; i++) {
+                struct ws_flow_key k;
+                int side;
+                key_for(base + i, false, &k, &side);
+                assert_ptr_equal(ws_flow_lookup(&t, &k), pass == 0 && i % 2 ? all[i] : NULL);
+            }
+        }
+        assert_int_equal(t.count, 0);
+        assert_null(t.by_key);
+        for (uint32_t i = 0; i < N; i++)
+            ws_flow_prefetch_removal(&t, all[i]);
+    }
+    ws_flow_table_free(&t);
+}
+
 /* ---- the bucket array under churn ------------------------------------------ */
 
 static unsigned num_buckets(const struct ws_flow_table *t)
@@ -1561,6 +1610,7 @@ int main(void)
         cmocka_unit_test(test_ref_of_segment_agrees_with_key),
         cmocka_unit_test(test_find_agrees_with_lookup),
         cmocka_unit_test(test_prefetch_safe_on_empty_table),
+        cmocka_unit_test(test_prefetch_removal_any_record),
         cmocka_unit_test(test_full_table_buckets_stop_doubling),
         cmocka_unit_test(test_full_table_buckets_settle_for_any_seed),
         cmocka_unit_test(test_buckets_settle_again_after_emptying),

@@ -119,7 +119,8 @@ static bool due_before(const struct ws_due_entry *a, const struct ws_due_entry *
 }
 
 /* Every armed timer is in exactly one place: once in the list of the slot of
- * its tick (a tick after the clock's, with consistent prev/next links), or
+ * its tick and the lane of its id (a tick after the clock's, with consistent
+ * prev/next links), or
  * tagged as in the due heap and named by an entry there.  The heap is
  * ordered; unarmed timers are nowhere; count is the number of armed ones.
  * (How a due timer finds its entry is the wheel's business, not checked.) */
@@ -129,15 +130,17 @@ static void check_wheel(const struct fixture *fx)
     unsigned char *seen = calloc(fx->n ? fx->n : 1, 1);
     assert_non_null(seen);
     size_t listed = 0;
-    for (size_t s = 0; s < WS_WHEEL_SLOTS; s++) {
+    for (size_t list = 0; list < (size_t)WS_WHEEL_SLOTS * WS_WHEEL_LANES; list++) {
         uint32_t prev = WS_TIMER_NIL;
-        for (uint32_t id = w->slot[s]; id != WS_TIMER_NIL; id = fx->t[id].next) {
+        for (uint32_t id = w->head[list]; id != WS_TIMER_NIL; id = fx->t[id].next) {
             assert_true(id < fx->n);
             assert_int_equal(seen[id], 0);
             seen[id] = 1;
             const struct ws_timer *t = &fx->t[id];
             assert_int_equal(t->prev, prev);
-            assert_int_equal(t->tick % WS_WHEEL_SLOTS, s);
+            assert_int_equal(t->tick % WS_WHEEL_SLOTS, list / WS_WHEEL_LANES);
+            assert_int_equal(id % WS_WHEEL_LANES, list % WS_WHEEL_LANES);
+            assert_int_equal(ws_timers_list_of(t->tick, id), list);
             assert_true(t->tick > w->now_tick);
             prev = id;
             listed++;
@@ -169,14 +172,25 @@ static void check_wheel(const struct fixture *fx)
     free(seen);
 }
 
-/* Ids of one slot's list, head first; returns how many. */
-static size_t slot_ids(const struct fixture *fx, size_t slot, uint32_t *out, size_t max)
+/* Ids of one lane of a slot, head first; returns how many. */
+static size_t lane_ids(const struct fixture *fx, size_t slot, size_t lane, uint32_t *out,
+                       size_t max)
 {
     size_t k = 0;
-    for (uint32_t id = fx->w.slot[slot]; id != WS_TIMER_NIL; id = fx->t[id].next) {
+    const uint32_t *head = &fx->w.head[slot * WS_WHEEL_LANES + lane];
+    for (uint32_t id = *head; id != WS_TIMER_NIL; id = fx->t[id].next) {
         assert_true(k < max);
         out[k++] = id;
     }
+    return k;
+}
+
+/* Ids of a slot's lanes, lane after lane, each head first; returns how many. */
+static size_t slot_ids(const struct fixture *fx, size_t slot, uint32_t *out, size_t max)
+{
+    size_t k = 0;
+    for (size_t lane = 0; lane < WS_WHEEL_LANES; lane++)
+        k += lane_ids(fx, slot, lane, out + k, max - k);
     return k;
 }
 
@@ -194,6 +208,8 @@ static uint64_t xorshift64(uint64_t *s)
 #define TURN ((int64_t)WS_WHEEL_SLOTS * WS_WHEEL_TICK_US)
 /* An arbitrary realistic clock (late 2023), not on a tick boundary. */
 #define EPOCH INT64_C(1700000000123457)
+/* The k-th id of lane 0: timers with these ids share one list per slot. */
+#define SAME_LANE(k) ((uint32_t)(k) * WS_WHEEL_LANES)
 
 /* ---- basics ------------------------------------------------------------- */
 
@@ -203,8 +219,8 @@ static void test_wheel_empty(void **state)
     struct fixture *fx = fx_new(4);
     assert_int_equal(fx->w.count, 0);
     assert_int_equal(fx->w.due_count, 0);
-    for (size_t s = 0; s < WS_WHEEL_SLOTS; s++)
-        assert_int_equal(fx->w.slot[s], WS_TIMER_NIL);
+    for (size_t list = 0; list < (size_t)WS_WHEEL_SLOTS * WS_WHEEL_LANES; list++)
+        assert_int_equal(fx->w.head[list], WS_TIMER_NIL);
     assert_false(ws_timer_armed(&fx->t[0]));
     check_wheel(fx);
     expect_nothing(fx, INT64_MIN);
@@ -214,7 +230,7 @@ static void test_wheel_empty(void **state)
     assert_int_equal(fx->asked, 0);
     check_wheel(fx);
     ws_timers_free(&fx->w);
-    assert_null(fx->w.slot);
+    assert_null(fx->w.head);
     assert_null(fx->w.due);
     assert_int_equal(fx->w.count, 0);
     /* fx_free frees the wheel again: that must be harmless after a free. */
@@ -515,23 +531,25 @@ static void test_arm_later_is_noop(void **state)
 }
 
 /* Arming earlier moves the timer, from any position in a slot's list, into
- * an earlier slot or straight into the due heap. */
+ * an earlier slot or straight into the due heap.  The ids share a lane, so
+ * that the slot's timers are one list with a head, a middle and a tail. */
 static void test_arm_earlier_in_wheel(void **state)
 {
     (void)state;
     enum { N = 6 };
-    struct fixture *fx = fx_new(N);
+    struct fixture *fx = fx_new(N * WS_WHEEL_LANES);
     int64_t k = EPOCH / WS_WHEEL_TICK_US;
+    size_t slot = (size_t)(k + 100) % WS_WHEEL_SLOTS;
     expect_nothing(fx, EPOCH);
     /* Five timers in one slot (tick k+100 and the same slot a turn later). */
-    arm(fx, 0, TICK(k + 100) + 10);
-    arm(fx, 1, TICK(k + 100) + 20);
-    arm(fx, 2, TICK(k + 100 + WS_WHEEL_SLOTS) + 30);
-    arm(fx, 3, TICK(k + 100) + 40);
-    arm(fx, 4, TICK(k + 100) + 50);
-    arm(fx, 5, TICK(k + 300));
+    arm(fx, SAME_LANE(0), TICK(k + 100) + 10);
+    arm(fx, SAME_LANE(1), TICK(k + 100) + 20);
+    arm(fx, SAME_LANE(2), TICK(k + 100 + WS_WHEEL_SLOTS) + 30);
+    arm(fx, SAME_LANE(3), TICK(k + 100) + 40);
+    arm(fx, SAME_LANE(4), TICK(k + 100) + 50);
+    arm(fx, SAME_LANE(5), TICK(k + 300));
     uint32_t list[N];
-    assert_int_equal(slot_ids(fx, (size_t)(k + 100) % WS_WHEEL_SLOTS, list, N), 5);
+    assert_int_equal(lane_ids(fx, slot, 0, list, N), 5);
 
     /* Move the middle of the list, then its head, then its tail, earlier. */
     uint32_t mid = list[2], head = list[0], tail = list[4];
@@ -541,15 +559,15 @@ static void test_arm_earlier_in_wheel(void **state)
     check_wheel(fx);
     arm(fx, tail, TICK(k + 60) + 3);
     check_wheel(fx);
-    assert_int_equal(slot_ids(fx, (size_t)(k + 100) % WS_WHEEL_SLOTS, list, N), 2);
+    assert_int_equal(lane_ids(fx, slot, 0, list, N), 2);
     uint32_t rest[2] = { list[0], list[1] };
     /* Into the due heap: a deadline already in the past. */
-    arm(fx, 5, EPOCH - 5);
-    assert_true(in_due_heap(fx, 5));
+    arm(fx, SAME_LANE(5), EPOCH - 5);
+    assert_true(in_due_heap(fx, SAME_LANE(5)));
     assert_int_equal(fx->w.count, N);
     check_wheel(fx);
 
-    expect_pop(fx, EPOCH, 5, EPOCH - 5);
+    expect_pop(fx, EPOCH, SAME_LANE(5), EPOCH - 5);
     expect_nothing(fx, TICK(k + 20) + 1);
     expect_pop(fx, TICK(k + 20) + 2, head, TICK(k + 20) + 2);
     expect_nothing(fx, TICK(k + 40));
@@ -719,21 +737,23 @@ static void test_lazy_in_due_heap(void **state)
 
 /* ---- cancelling ------------------------------------------------------------ */
 
+/* Cancelling from a slot's list at the head, the tail and in the middle (the
+ * ids share a lane, so the slot's timers are one list). */
 static void test_cancel_from_slot(void **state)
 {
     (void)state;
     enum { N = 8 };
-    struct fixture *fx = fx_new(N);
+    struct fixture *fx = fx_new(N * WS_WHEEL_LANES);
     int64_t k = EPOCH / WS_WHEEL_TICK_US + 200;
     size_t slot = (size_t)k % WS_WHEEL_SLOTS;
     expect_nothing(fx, EPOCH);
     /* Seven in one slot (six this turn, one a turn later), one elsewhere. */
-    for (uint32_t id = 0; id < 6; id++)
-        arm(fx, id, TICK(k) + 100 * (id + 1));
-    arm(fx, 6, TICK(k + WS_WHEEL_SLOTS) + 1);
-    arm(fx, 7, TICK(k + 1) + 1);
+    for (uint32_t i = 0; i < 6; i++)
+        arm(fx, SAME_LANE(i), TICK(k) + 100 * (i + 1));
+    arm(fx, SAME_LANE(6), TICK(k + WS_WHEEL_SLOTS) + 1);
+    arm(fx, SAME_LANE(7), TICK(k + 1) + 1);
     uint32_t list[N];
-    assert_int_equal(slot_ids(fx, slot, list, N), 7);
+    assert_int_equal(lane_ids(fx, slot, 0, list, N), 7);
     assert_int_equal(fx->w.count, 8);
 
     /* Head, tail, then the middle of what is left. */
@@ -745,7 +765,7 @@ static void test_cancel_from_slot(void **state)
         check_wheel(fx);
     }
     uint32_t left[N];
-    size_t nleft = slot_ids(fx, slot, left, N);
+    size_t nleft = lane_ids(fx, slot, 0, left, N);
     assert_int_equal(nleft, 4);
     /* The survivors keep their relative list order. */
     size_t j = 0;
@@ -762,11 +782,11 @@ static void test_cancel_from_slot(void **state)
     /* Cancel everything left in the slot, one by one from the head. */
     for (size_t i = 0; i < nleft; i++)
         ws_timers_cancel(&fx->w, left[i]);
-    assert_int_equal(fx->w.slot[slot], WS_TIMER_NIL);
+    assert_int_equal(slot_ids(fx, slot, left, N), 0);
     assert_int_equal(fx->w.count, 1);
     check_wheel(fx);
     expect_nothing(fx, TICK(k + 1));
-    expect_pop(fx, TICK(k + 1) + 1, 7, TICK(k + 1) + 1);
+    expect_pop(fx, TICK(k + 1) + 1, SAME_LANE(7), TICK(k + 1) + 1);
     expect_nothing(fx, TICK(k + 3 * WS_WHEEL_SLOTS));
     fx_free(fx);
 }
@@ -1237,6 +1257,399 @@ static void test_randomized_crowded(void **state)
     run_randomized(0xfeedfacecafebeefULL, EPOCH + 777, 40, 20000);
 }
 
+/* ---- lanes ------------------------------------------------------------------
+ *
+ * A slot is WS_WHEEL_LANES lists, a timer's lane chosen by its id, drained
+ * side by side.  Which lane a timer is in must never show in when it fires. */
+
+/* Ids in a slot's lane are exactly want[0..n), head first. */
+static void expect_lane(const struct fixture *fx, size_t slot, size_t lane, const uint32_t *want,
+                        size_t n)
+{
+    uint32_t got[64];
+    assert_true(n <= 64);
+    assert_int_equal(lane_ids(fx, slot, lane, got, 64), n);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(got[i], want[i]);
+}
+
+/* Drops want[i] from a lane's expected list, keeping the others' order. */
+static void drop_at(uint32_t *want, size_t *n, size_t i)
+{
+    memmove(want + i, want + i + 1, (*n - i - 1) * sizeof *want);
+    (*n)--;
+}
+
+/* Pops everything due by now, checking that it comes out in the model's
+ * (deadline, tiebreak) order and that nothing else is due. */
+static void expect_model_order(struct fixture *fx, bool *armed, int64_t now)
+{
+    long want;
+    while ((want = model_next(fx, armed, now)) >= 0) {
+        expect_pop(fx, now, (uint32_t)want, fx->real[want]);
+        armed[want] = false;
+    }
+    expect_nothing(fx, now);
+}
+
+/* Ids sorted by the owner's (deadline, tiebreak): the order they must fire in. */
+static void sort_by_deadline(const struct fixture *fx, uint32_t *ids, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = ids[i];
+        size_t j = i;
+        for (; j > 0; j--) {
+            uint32_t y = ids[j - 1];
+            if (fx->real[y] < fx->real[x] || (fx->real[y] == fx->real[x] && fx->tb[y] < fx->tb[x]))
+                break;
+            ids[j] = y;
+        }
+        ids[j] = x;
+    }
+}
+
+/* One slot's timers over every lane but one, the lanes of very different
+ * lengths, with few distinct deadlines so the tiebreak decides most of the
+ * order; some moved lazily to later ticks, one to the same slot a turn later.
+ * Walking the lanes side by side changes nothing: the timers fire in exact
+ * (deadline, tiebreak) order, each deadline asked for once. */
+static void test_lanes_exact_order(void **state)
+{
+    (void)state;
+    enum { PER_LANE = 40, N = PER_LANE * WS_WHEEL_LANES, EMPTY_LANE = 5 };
+    struct fixture *fx = fx_new(N);
+    int64_t k = EPOCH / WS_WHEEL_TICK_US + 20;
+    size_t slot = (size_t)k % WS_WHEEL_SLOTS;
+    uint64_t seed = 0x1a7e5;
+    for (size_t i = 0; i < N; i++)
+        fx->tb[i] = (i * 7919) % N;   /* a permutation unrelated to ids and lanes */
+    expect_nothing(fx, EPOCH);
+
+    uint32_t ids[N], moved[N];
+    size_t n = 0, n_moved = 0, per_lane[WS_WHEEL_LANES] = { 0 };
+    for (uint32_t id = 0; id < N; id++) {
+        size_t lane = id % WS_WHEEL_LANES, rank = id / WS_WHEEL_LANES;
+        /* Lane 0 full, lane l holds 2 + l, one lane empty. */
+        if (lane == EMPTY_LANE || (lane > 0 && rank >= 2 + lane))
+            continue;
+        arm(fx, id, TICK(k) + (int64_t)(xorshift64(&seed) % 8) * 1000);
+        per_lane[lane]++;
+        if (n % 9 == 4) {
+            fx->real[id] = n % 2 ? TICK(k + 1 + n % 3) + (int64_t)n : TICK(k + WS_WHEEL_SLOTS) + (int64_t)n;
+            moved[n_moved++] = id;
+        } else {
+            ids[n++] = id;
+        }
+    }
+    for (size_t lane = 0; lane < WS_WHEEL_LANES; lane++) {
+        uint32_t list[PER_LANE];
+        assert_int_equal(lane_ids(fx, slot, lane, list, PER_LANE), per_lane[lane]);
+    }
+    assert_int_equal(per_lane[EMPTY_LANE], 0);
+    assert_int_equal(per_lane[0], PER_LANE);
+    check_wheel(fx);
+
+    sort_by_deadline(fx, ids, n);
+    size_t asked = fx->asked;
+    for (size_t i = 0; i < n; i++) {
+        int64_t d = fx->real[ids[i]];
+        if (i == 0 || d != fx->real[ids[i - 1]])
+            expect_nothing(fx, d - 1);
+        expect_pop(fx, d, ids[i], d);
+        if (i == 0) {
+            /* The whole slot was drained at once: every timer asked once,
+             * the moved ones back in the wheel, in their own lanes. */
+            assert_int_equal(fx->asked - asked, n + n_moved);
+            for (size_t j = 0; j < n_moved; j++)
+                assert_true(in_wheel(fx, moved[j]));
+            check_wheel(fx);
+        }
+    }
+    expect_nothing(fx, TICK(k + 1) - 1);
+    assert_int_equal(fx->w.count, n_moved);
+
+    /* The moved ones, in order, in their later ticks and turn. */
+    sort_by_deadline(fx, moved, n_moved);
+    for (size_t j = 0; j < n_moved; j++) {
+        expect_nothing(fx, fx->real[moved[j]] - 1);
+        expect_pop(fx, fx->real[moved[j]], moved[j], fx->real[moved[j]]);
+    }
+    assert_int_equal(fx->asked - asked, n + 2 * n_moved);
+    assert_int_equal(fx->w.count, 0);
+    check_wheel(fx);
+    fx_free(fx);
+}
+
+/* Cancelling and moving timers at the head, middle and tail of some lanes
+ * leaves the slot's other lanes exactly as they were; a timer moved to
+ * another slot lands in the same lane there; everything then fires in
+ * order. */
+static void test_lanes_cancel_and_move(void **state)
+{
+    (void)state;
+    enum { PER_LANE = 4, N = PER_LANE * WS_WHEEL_LANES };
+    struct fixture *fx = fx_new(N);
+    bool armed[N] = { false };
+    int64_t k = EPOCH / WS_WHEEL_TICK_US + 50;
+    size_t slot = (size_t)k % WS_WHEEL_SLOTS, early = (size_t)(k - 30) % WS_WHEEL_SLOTS;
+    expect_nothing(fx, EPOCH);
+    for (uint32_t id = 0; id < N; id++) {
+        arm(fx, id, TICK(k) + 1000 * (int64_t)((id * 13) % N));
+        armed[id] = true;
+    }
+    uint32_t want[WS_WHEEL_LANES][PER_LANE];
+    size_t len[WS_WHEEL_LANES];
+    for (size_t lane = 0; lane < WS_WHEEL_LANES; lane++)
+        len[lane] = lane_ids(fx, slot, lane, want[lane], PER_LANE);
+
+    /* Lane 3's head cancelled, lane 6's tail, lane 1's middle. */
+    static const size_t cancel[][2] = { { 3, 0 }, { 6, PER_LANE - 1 }, { 1, 2 } };
+    uint32_t cancelled[3];
+    for (size_t c = 0; c < 3; c++) {
+        size_t lane = cancel[c][0];
+        uint32_t id = want[lane][cancel[c][1]];
+        ws_timers_cancel(&fx->w, id);
+        armed[id] = false;
+        cancelled[c] = id;
+        drop_at(want[lane], &len[lane], cancel[c][1]);
+        for (size_t l = 0; l < WS_WHEEL_LANES; l++)
+            expect_lane(fx, slot, l, want[l], len[l]);
+        check_wheel(fx);
+    }
+
+    /* Lane 2's middle and lane 7's tail to an earlier slot: each the only
+     * timer of its own lane there. */
+    uint32_t m2 = want[2][1], t7 = want[7][len[7] - 1];
+    arm(fx, m2, TICK(k - 30) + 5);
+    drop_at(want[2], &len[2], 1);
+    arm(fx, t7, TICK(k - 30) + 5);   /* the same deadline: the tiebreak decides */
+    drop_at(want[7], &len[7], len[7] - 1);
+    for (size_t l = 0; l < WS_WHEEL_LANES; l++) {
+        expect_lane(fx, slot, l, want[l], len[l]);
+        uint32_t only = l == 2 ? m2 : t7;
+        expect_lane(fx, early, l, &only, l == 2 || l == 7);
+    }
+    /* Lane 4's head earlier within its own tick: it stays where it is. */
+    arm(fx, want[4][0], TICK(k) + 1);
+    expect_lane(fx, slot, 4, want[4], len[4]);
+    /* Lane 0's head straight into the due heap. */
+    uint32_t h0 = want[0][0];
+    arm(fx, h0, EPOCH);
+    assert_true(in_due_heap(fx, h0));
+    drop_at(want[0], &len[0], 0);
+    for (size_t l = 0; l < WS_WHEEL_LANES; l++)
+        expect_lane(fx, slot, l, want[l], len[l]);
+    check_wheel(fx);
+
+    /* Lane 5 emptied from the head, then a cancelled timer of lane 3 armed
+     * again becomes its lane's head. */
+    while (len[5] > 0) {
+        ws_timers_cancel(&fx->w, want[5][0]);
+        armed[want[5][0]] = false;
+        drop_at(want[5], &len[5], 0);
+    }
+    arm(fx, cancelled[0], TICK(k) + 77);
+    armed[cancelled[0]] = true;
+    memmove(want[3] + 1, want[3], len[3] * sizeof want[3][0]);
+    want[3][0] = cancelled[0];
+    len[3]++;
+    for (size_t l = 0; l < WS_WHEEL_LANES; l++)
+        expect_lane(fx, slot, l, want[l], len[l]);
+    check_wheel(fx);
+
+    expect_model_order(fx, armed, EPOCH);
+    expect_model_order(fx, armed, TICK(k - 30) + 5);
+    expect_model_order(fx, armed, TICK(k + 1) - 1);
+    for (uint32_t id = 0; id < N; id++)
+        assert_false(armed[id]);
+    assert_int_equal(fx->w.count, 0);
+    check_wheel(fx);
+    fx_free(fx);
+}
+
+/* Every timer of a slot in one lane, the others empty: a single list walked
+ * alone, still in exact µs order; and one lane in several slots drained by
+ * one jump of the clock. */
+static void test_lanes_one_used(void **state)
+{
+    (void)state;
+    enum { M = 200, LANE = 3 };
+    struct fixture *fx = fx_new(M * WS_WHEEL_LANES);
+    int64_t k = EPOCH / WS_WHEEL_TICK_US + 9;
+    size_t slot = (size_t)k % WS_WHEEL_SLOTS;
+    uint64_t seed = 0x0e1a;
+    expect_nothing(fx, EPOCH);
+    uint32_t ids[M];
+    for (uint32_t i = 0; i < M; i++) {
+        ids[i] = i * WS_WHEEL_LANES + LANE;
+        arm(fx, ids[i], TICK(k) + (int64_t)(xorshift64(&seed) % WS_WHEEL_TICK_US));
+    }
+    uint32_t list[M];
+    for (size_t lane = 0; lane < WS_WHEEL_LANES; lane++)
+        assert_int_equal(lane_ids(fx, slot, lane, list, M), lane == LANE ? M : 0);
+    check_wheel(fx);
+    sort_by_deadline(fx, ids, M);
+    for (size_t i = 0; i < M; i++) {
+        int64_t d = fx->real[ids[i]];
+        if (i == 0 || d != fx->real[ids[i - 1]])
+            expect_nothing(fx, d - 1);
+        expect_pop(fx, d, ids[i], d);
+    }
+    assert_int_equal(fx->asked, M);
+
+    /* The same lane over ten slots, then one jump past them all. */
+    for (uint32_t i = 0; i < M; i++)
+        arm(fx, ids[i], TICK(k + 2 + i % 10) + (int64_t)(xorshift64(&seed) % WS_WHEEL_TICK_US));
+    check_wheel(fx);
+    sort_by_deadline(fx, ids, M);
+    for (size_t i = 0; i < M; i++)
+        expect_pop(fx, TICK(k + 20), ids[i], fx->real[ids[i]]);
+    expect_nothing(fx, TICK(k + 20));
+    assert_int_equal(fx->w.count, 0);
+    check_wheel(fx);
+    fx_free(fx);
+}
+
+/* The due heap's hints name the next timer to pop, and the one after among
+ * the next two; past the heap's end, or with nothing due, WS_TIMER_NIL.  A
+ * cancelled timer's entry may stay named: only a hint. */
+static void test_due_hint(void **state)
+{
+    (void)state;
+    enum { N = 12 };
+    struct fixture *fx = fx_new(N);
+    int64_t k = EPOCH / WS_WHEEL_TICK_US + 6;
+    expect_nothing(fx, EPOCH);
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(ws_timers_due_hint(&fx->w, i), WS_TIMER_NIL);
+    /* In the wheel only: nothing in the due heap to name until the tick. */
+    bool armed[N];
+    for (uint32_t id = 0; id < N; id++) {
+        arm(fx, id, TICK(k) + 100 + 100 * (int64_t)((id * 5) % N));
+        armed[id] = true;
+    }
+    assert_int_equal(ws_timers_due_hint(&fx->w, 0), WS_TIMER_NIL);
+    expect_nothing(fx, TICK(k));
+
+    int64_t now = TICK(k + 1) - 1;
+    for (size_t popped = 0; popped < N; popped++) {
+        long want = model_next(fx, armed, now);
+        assert_int_equal(ws_timers_due_hint(&fx->w, 0), (uint32_t)want);
+        armed[want] = false;
+        long after = model_next(fx, armed, now);
+        if (after >= 0)
+            assert_true(ws_timers_due_hint(&fx->w, 1) == (uint32_t)after ||
+                        ws_timers_due_hint(&fx->w, 2) == (uint32_t)after);
+        else
+            assert_int_equal(ws_timers_due_hint(&fx->w, 1), WS_TIMER_NIL);
+        expect_pop(fx, now, (uint32_t)want, fx->real[want]);
+    }
+    expect_nothing(fx, now);
+    assert_int_equal(ws_timers_due_hint(&fx->w, 0), WS_TIMER_NIL);
+
+    /* Two straight into the due heap, the first cancelled: still named. */
+    arm(fx, 3, now - 10);
+    arm(fx, 4, now - 5);
+    assert_int_equal(ws_timers_due_hint(&fx->w, 0), 3);
+    ws_timers_cancel(&fx->w, 3);
+    assert_int_equal(ws_timers_due_hint(&fx->w, 0), 3);
+    expect_pop(fx, now, 4, now - 5);
+    assert_int_equal(ws_timers_due_hint(&fx->w, 0), WS_TIMER_NIL);
+    fx_free(fx);
+}
+
+/* ---- ids differing only in their high bits ----
+ *
+ * The lane comes from an id's low bits, so such ids share a lane.  Ids up to
+ * WS_TIMER_MAX_ID need an owner that is not an array indexed by id. */
+
+enum { SPARSE_N = 7 };
+
+struct sparse_owner {
+    uint32_t id[SPARSE_N];
+    struct ws_timer t[SPARSE_N];
+    int64_t real[SPARSE_N];
+};
+
+static size_t sparse_index(const struct sparse_owner *o, uint32_t id)
+{
+    for (size_t i = 0; i < SPARSE_N; i++)
+        if (o->id[i] == id)
+            return i;
+    fail_msg("unknown id %u", (unsigned)id);
+    return 0;
+}
+
+static struct ws_timer *sparse_timer(void *ctx, uint32_t id)
+{
+    struct sparse_owner *o = ctx;
+    return &o->t[sparse_index(o, id)];
+}
+
+static void sparse_deadline(void *ctx, uint32_t id, int64_t *deadline, uint64_t *tiebreak)
+{
+    struct sparse_owner *o = ctx;
+    size_t i = sparse_index(o, id);
+    *deadline = o->real[i];
+    *tiebreak = i;
+}
+
+static void test_lanes_high_bits(void **state)
+{
+    (void)state;
+    /* All ≡ WS_TIMER_MAX_ID modulo the lanes; the last ends in the same
+     * bits but is the largest id there is. */
+    const uint32_t low = WS_TIMER_MAX_ID & (WS_WHEEL_LANES - 1);
+    struct sparse_owner o = { 0 };
+    const uint32_t ids[SPARSE_N] = {
+        low, low + WS_WHEEL_LANES, low + (UINT32_C(1) << 12), low + (UINT32_C(1) << 20),
+        low + (UINT32_C(1) << 31), low + (UINT32_C(0xffffff) << 8), WS_TIMER_MAX_ID,
+    };
+    int64_t k = EPOCH / WS_WHEEL_TICK_US + 4;
+    size_t slot = (size_t)k % WS_WHEEL_SLOTS;
+    for (size_t i = 0; i < SPARSE_N; i++) {
+        assert_int_equal(ids[i] % WS_WHEEL_LANES, low);
+        o.id[i] = ids[i];
+        o.t[i] = WS_TIMER_UNARMED;
+        o.real[i] = TICK(k) + 100 * (int64_t)(SPARSE_N - i);   /* the last first */
+    }
+    struct ws_timers w;
+    struct ws_timer_owner owner = { .ctx = &o, .timer = sparse_timer, .deadline = sparse_deadline };
+    assert_true(ws_timers_init(&w, owner));
+    int64_t armed_for;
+    assert_int_equal(ws_timers_pop_due(&w, EPOCH, &armed_for), WS_TIMER_NIL);
+    for (size_t i = 0; i < SPARSE_N; i++)
+        assert_true(ws_timers_arm(&w, ids[i], o.real[i], i));
+
+    /* One list, newest first, every id intact. */
+    uint32_t id = w.head[ws_timers_list_of((uint32_t)k, ids[0])];
+    for (size_t i = SPARSE_N; i-- > 0;) {
+        assert_int_equal(id, ids[i]);
+        id = o.t[i].next;
+    }
+    assert_int_equal(id, WS_TIMER_NIL);
+    for (size_t lane = 0; lane < WS_WHEEL_LANES; lane++)
+        if (lane != low)
+            assert_int_equal(w.head[slot * WS_WHEEL_LANES + lane], WS_TIMER_NIL);
+
+    /* The middle one cancelled, the list's tail moved earlier. */
+    ws_timers_cancel(&w, ids[3]);
+    assert_true(ws_timers_arm(&w, ids[0], TICK(k - 1), 0));
+    o.real[0] = TICK(k - 1);
+    assert_int_equal(w.count, SPARSE_N - 1);
+    assert_int_equal(ws_timers_pop_due(&w, TICK(k - 1), &armed_for), ids[0]);
+    assert_int_equal(armed_for, TICK(k - 1));
+    for (size_t i = SPARSE_N; i-- > 1;) {
+        if (i == 3)
+            continue;
+        assert_int_equal(ws_timers_pop_due(&w, TICK(k + 1), &armed_for), ids[i]);
+        assert_int_equal(armed_for, o.real[i]);
+    }
+    assert_int_equal(ws_timers_pop_due(&w, TICK(k + 1), &armed_for), WS_TIMER_NIL);
+    assert_int_equal(w.count, 0);
+    ws_timers_free(&w);
+}
+
 /* ---- deadlines ------------------------------------------------------------ */
 
 static struct ws_tracker_config test_cfg(void)
@@ -1500,6 +1913,11 @@ int main(void)
         cmocka_unit_test(test_randomized_realistic_clock),
         cmocka_unit_test(test_randomized_from_zero),
         cmocka_unit_test(test_randomized_crowded),
+        cmocka_unit_test(test_lanes_exact_order),
+        cmocka_unit_test(test_lanes_cancel_and_move),
+        cmocka_unit_test(test_lanes_one_used),
+        cmocka_unit_test(test_lanes_high_bits),
+        cmocka_unit_test(test_due_hint),
         cmocka_unit_test(test_config_defaults),
         cmocka_unit_test(test_due_idle),
         cmocka_unit_test(test_due_time_wait),

@@ -270,6 +270,59 @@ static void test_syn_flood_stays_within_max_flows(void **state)
     fx_free(fx);
 }
 
+/* Events must come in (time, flow id) order, the order timers fire in. */
+struct order_check {
+    int64_t ts;
+    uint64_t flow_id;
+    size_t records;
+    bool in_order;
+};
+
+static void check_order(void *ctx, const struct ws_event *ev)
+{
+    struct order_check *c = ctx;
+    if (ev->ts_us < c->ts || (ev->ts_us == c->ts && ev->flow_id < c->flow_id))
+        c->in_order = false;
+    c->ts = ev->ts_us;
+    c->flow_id = ev->flow_id;
+    c->records += ev->type == WS_EV_FLOW;
+}
+
+/* Enough flows for the tracker to prefetch ahead of expiring ones: SYNs four
+ * to a millisecond, a third retransmitted (their timeouts move later and are
+ * corrected lazily), all left to time out, close and linger out of the
+ * table while the clock steps on.  Every timer fires, in exact order. */
+static void test_many_timers_fire_in_order(void **state)
+{
+    (void)state;
+    enum { N = 30000 };
+    struct ws_tracker_config cfg;
+    ws_tracker_config_defaults(&cfg);
+    struct order_check c = { .in_order = true };
+    struct ws_tracker tr;
+    assert_true(ws_tracker_init(&tr, &cfg, (struct ws_sink){ check_order, &c }));
+    int64_t t0 = seg(true, 0, S, 0, 0, 0).ts_us;
+    for (uint32_t i = 0; i < N; i++) {
+        struct ws_segment s = flood_syn(i);
+        s.ts_us = t0 + (int64_t)(i / 4) * 1000;
+        ws_tracker_segment(&tr, &s);
+    }
+    for (uint32_t i = 0; i < N; i += 3) {
+        struct ws_segment s = flood_syn(i);
+        s.ts_us = t0 + WS_SECONDS(8) + (int64_t)(i / 12) * 1000;
+        ws_tracker_segment(&tr, &s);
+    }
+    assert_int_equal(tr.flows.count, N);
+    assert_int_equal(c.records, 0);
+    for (int64_t t = t0 + WS_SECONDS(10); t <= t0 + WS_SECONDS(200); t += 250000)
+        ws_tracker_advance(&tr, t);
+    assert_true(c.in_order);
+    assert_int_equal(c.records, N);
+    assert_int_equal(tr.flows.count, 0);
+    assert_int_equal(tr.timers.count, 0);
+    ws_tracker_free(&tr);
+}
+
 /* Client 192.0.2.1:(40000 + i) to 192.0.2.2:80, handshake done at t_ms. */
 static void establish(struct fixture *fx, uint16_t i, int64_t t_ms)
 {
@@ -800,6 +853,7 @@ int main(void)
         cmocka_unit_test(test_half_closed_reported_once),
         cmocka_unit_test(test_scan_segments_create_no_flow),
         cmocka_unit_test(test_syn_flood_stays_within_max_flows),
+        cmocka_unit_test(test_many_timers_fire_in_order),
         cmocka_unit_test(test_eviction_is_reported),
         cmocka_unit_test(test_flood_does_not_evict_established_flows),
         cmocka_unit_test(test_stale_established_flow_goes_before_fresh_half_open),

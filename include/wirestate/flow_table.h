@@ -217,10 +217,14 @@ void ws_flow_set_tier(struct ws_flow_table *t, struct ws_flow *f, enum ws_flow_t
 /* Unlinks f and returns its record to the pool (the caller cancels its timer). */
 void ws_flow_remove(struct ws_flow_table *t, struct ws_flow *f);
 
-/* Requests what removing f will touch besides f itself: its hash bucket and
- * its neighbours in uthash's lists and the activity list.  Reads f, so f
- * should already be in the cache (a flood evicts one flow per packet, and
- * the tracker works one victim ahead). */
+/* Removing a flow costs a cache miss for its record and one for each
+ * neighbour it is unlinked from, which only the record names.  A caller that
+ * knows which flows go next (the next eviction victim, the timers' due heap)
+ * starts those loads early: the whole record first, then, once it has
+ * arrived, what its removal touches besides it: its hash bucket and its
+ * neighbours in uthash's lists and the activity list.  Only hints: any
+ * record of the table may be passed, removed ones included. */
+void ws_flow_prefetch_record(const struct ws_flow *f);
 void ws_flow_prefetch_removal(const struct ws_flow_table *t, const struct ws_flow *f);
 
 /* The record at a pool index (any index a record of this table carries). */

@@ -6,6 +6,11 @@
  * cancelling cost O(1) and touch only the timer and its list neighbours, and
  * nothing at all happens per packet while the clock stays inside one tick.
  *
+ * Each slot is WS_WHEEL_LANES separate lists, a timer's lane chosen by its id.
+ * A list walk misses the cache at every step (the next id is inside the record
+ * just reached), so one list per slot would take its misses one at a time;
+ * walking the lanes side by side keeps one miss per lane in flight.
+ *
  * When the clock enters a tick, that slot's timers move into a small "due"
  * heap ordered by exact (deadline, tiebreak), asking the owner for each one's
  * exact deadline on the way.  Timers therefore fire in the order one global
@@ -27,6 +32,7 @@
 #define WS_WHEEL_TICK_SHIFT 20                       /* one tick = 2^20 µs, about 1 s */
 #define WS_WHEEL_TICK_US (INT64_C(1) << WS_WHEEL_TICK_SHIFT)
 #define WS_WHEEL_SLOTS 4096                          /* one turn: about 71 minutes */
+#define WS_WHEEL_LANES 8                             /* lists per slot; a power of two */
 
 #define WS_TIMER_NIL UINT32_MAX                      /* "no timer": end of a list, nothing due */
 
@@ -34,7 +40,7 @@
  * fields mean what depends on where the timer is (see timer_wheel.c). */
 struct ws_timer {
     uint32_t tick;   /* in the wheel: the tick it is armed for; in the due heap: its entry's number */
-    uint32_t next;   /* in the wheel: next timer of the slot */
+    uint32_t next;   /* in the wheel: next timer of the slot's lane */
     uint32_t prev;   /* in the wheel: previous timer or WS_TIMER_NIL; else a WS_TIMER_AT_* tag */
 };
 
@@ -62,7 +68,7 @@ struct ws_due_entry {
 
 struct ws_timers {
     struct ws_timer_owner owner;
-    uint32_t *slot;                 /* WS_WHEEL_SLOTS list heads (ids) */
+    uint32_t *head;                 /* list heads (ids): ws_timers_list_of() */
     struct ws_due_entry *due;       /* binary min-heap of timers whose tick has come */
     size_t due_count, due_capacity;  /* entries, stale ones included */
     uint32_t due_seq;               /* numbers due-heap entries */
@@ -82,6 +88,15 @@ static inline bool ws_timer_armed(const struct ws_timer *t)
 static inline uint64_t ws_timers_tick_of(int64_t t)
 {
     return t < 0 ? 0 : (uint64_t)t >> WS_WHEEL_TICK_SHIFT;
+}
+
+/* Which of the WS_WHEEL_SLOTS * WS_WHEEL_LANES lists holds a timer armed in
+ * the wheel for tick: a slot's lanes are neighbours, so that draining a slot
+ * reads its heads from one cache line. */
+static inline size_t ws_timers_list_of(uint32_t tick, uint32_t id)
+{
+    _Static_assert((WS_WHEEL_LANES & (WS_WHEEL_LANES - 1)) == 0, "lanes: a power of two");
+    return (size_t)(tick % WS_WHEEL_SLOTS) * WS_WHEEL_LANES + (id & (WS_WHEEL_LANES - 1));
 }
 
 /* Ticks beyond 32 bits (deadlines past the year 2106, or "never") share the
@@ -125,6 +140,15 @@ uint32_t ws_timers_pop_due(struct ws_timers *w, int64_t now, int64_t *armed_for)
 static inline bool ws_timers_nothing_due(const struct ws_timers *w, int64_t now)
 {
     return ws_timers_tick_of(now) <= w->now_tick && (w->due_count == 0 || w->due[0].deadline > now);
+}
+
+/* The id of the due heap's entry k, or WS_TIMER_NIL: entry 0 is the next
+ * timer to pop, 1 and 2 the candidates for the one after, as long as
+ * nothing is armed in between.  A hint for an owner that prefetches what it
+ * will need: the entry may be stale, or not due yet. */
+static inline uint32_t ws_timers_due_hint(const struct ws_timers *w, size_t k)
+{
+    return k < w->due_count ? w->due[k].id : WS_TIMER_NIL;
 }
 
 #endif

@@ -192,12 +192,12 @@ static void prefetch_lookup_fields(const UT_hash_handle *h)
 }
 
 /* All of a record, for the tracker that is about to update it. */
-static void prefetch_record(const UT_hash_handle *h)
+void ws_flow_prefetch_record(const struct ws_flow *f)
 {
-    const char *p = (const char *)h;
-    for (size_t off = 0; off < sizeof(struct ws_flow); off += 64)
+    const char *p = (const char *)f;
+    for (size_t off = 0; off < sizeof *f; off += 64)
         __builtin_prefetch(p + off);
-    __builtin_prefetch(p + sizeof(struct ws_flow) - 1);
+    __builtin_prefetch(p + sizeof *f - 1);
 }
 
 void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigned hash, unsigned depth)
@@ -210,7 +210,7 @@ void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigned hash, unsign
      * reading them here should not wait. */
     for (unsigned i = 1; h && i < depth; i++) {
         if (h->hashv == hash) {   /* most likely the flow itself */
-            prefetch_record(h);
+            ws_flow_prefetch_record((const struct ws_flow *)(const void *)h);
             return;
         }
         h = h->hh_next;
@@ -411,9 +411,11 @@ void ws_flow_remove(struct ws_flow_table *t, struct ws_flow *f)
 
 void ws_flow_prefetch_removal(const struct ws_flow_table *t, const struct ws_flow *f)
 {
-    const UT_hash_table *tbl = f->hh.tbl;
-    if (!tbl)
+    /* The table's own handle, not f's: a removed record still points at
+     * the uthash table it left, which is freed when the table empties. */
+    if (!t->by_key)
         return;
+    const UT_hash_table *tbl = t->by_key->hh.tbl;
     /* HASH_DELETE: the bucket, the neighbours on the chain (their links sit
      * in the handle, the record's first line) and in insertion order. */
     __builtin_prefetch(&tbl->buckets[f->hh.hashv & (tbl->num_buckets - 1U)]);

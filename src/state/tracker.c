@@ -550,6 +550,25 @@ static void fire(struct ws_tracker *tr, struct ws_flow *f, const struct ws_due *
     schedule(tr, f);
 }
 
+/* Expiring flows is a run of cache misses: each flow's record, then the
+ * neighbours that removing it rewrites, which only the record names.  So
+ * while one flow is dealt with, the records of the two that may come up after
+ * the next are fetched (the due heap's top's children), and the neighbours of
+ * the next, whose record was fetched that way a step earlier. */
+static void prefetch_expiries(const struct ws_tracker *tr)
+{
+    if (tr->flows.count < WS_PREFETCH_MIN_FLOWS)
+        return;
+    for (size_t k = 1; k <= 2; k++) {
+        uint32_t idx = ws_timers_due_hint(&tr->timers, k);
+        if (idx != WS_TIMER_NIL)
+            ws_flow_prefetch_record(ws_flow_at(&tr->flows, idx));
+    }
+    uint32_t next = ws_timers_due_hint(&tr->timers, 0);
+    if (next != WS_TIMER_NIL)
+        ws_flow_prefetch_removal(&tr->flows, ws_flow_at(&tr->flows, next));
+}
+
 void ws_tracker_advance(struct ws_tracker *tr, int64_t now)
 {
     if (now > tr->now)
@@ -559,6 +578,7 @@ void ws_tracker_advance(struct ws_tracker *tr, int64_t now)
     uint32_t idx;
     int64_t armed_for;
     while ((idx = ws_timers_pop_due(&tr->timers, tr->now, &armed_for)) != WS_TIMER_NIL) {
+        prefetch_expiries(tr);
         struct ws_flow *f = ws_flow_at(&tr->flows, idx);
         struct ws_due due = ws_flow_next_due(f, &tr->cfg);
         /* A deadline left early on purpose (see schedule()) moves to the real

@@ -2,11 +2,14 @@
  *
  * Where a timer is, and what its fields mean there:
  *   unarmed     prev = WS_TIMER_AT_NOWHERE
- *   wheel       tick = armed tick, slot = tick % WS_WHEEL_SLOTS,
- *               prev/next = neighbours in that slot's list (WS_TIMER_NIL at the ends)
+ *   wheel       tick = armed tick, in list ws_timers_list_of(tick, id): the slot
+ *               tick % WS_WHEEL_SLOTS, the lane id % WS_WHEEL_LANES;
+ *               prev/next = neighbours in that list (WS_TIMER_NIL at the ends)
  *   due heap    prev = WS_TIMER_AT_DUE, tick = the sequence number of its entry
  * Invariant: a timer in the wheel has tick > now_tick, so everything that can
- * be due by the clock's current tick is in the due heap.
+ * be due by the clock's current tick is in the due heap.  Which lane a timer
+ * is in changes nothing about when it fires: a slot's timers all go through
+ * the due heap, which orders them by (deadline, tiebreak) alone.
  *
  * The due heap never writes to the timers: an entry is valid while its timer
  * is still AT_DUE with the entry's sequence number, and cancelling or moving
@@ -29,17 +32,18 @@ static struct ws_timer *timer_of(const struct ws_timers *w, uint32_t id)
 bool ws_timers_init(struct ws_timers *w, struct ws_timer_owner owner)
 {
     *w = (struct ws_timers){ .owner = owner };
-    w->slot = malloc(WS_WHEEL_SLOTS * sizeof *w->slot);
-    if (!w->slot)
+    size_t lists = (size_t)WS_WHEEL_SLOTS * WS_WHEEL_LANES;
+    w->head = malloc(lists * sizeof *w->head);
+    if (!w->head)
         return false;
-    for (size_t i = 0; i < WS_WHEEL_SLOTS; i++)
-        w->slot[i] = WS_TIMER_NIL;
+    for (size_t i = 0; i < lists; i++)
+        w->head[i] = WS_TIMER_NIL;
     return true;
 }
 
 void ws_timers_free(struct ws_timers *w)
 {
-    free(w->slot);
+    free(w->head);
     free(w->due);
     *w = (struct ws_timers){ 0 };
 }
@@ -48,7 +52,7 @@ void ws_timers_free(struct ws_timers *w)
 
 static void wheel_link(struct ws_timers *w, uint32_t id, struct ws_timer *t, uint32_t tick)
 {
-    uint32_t *head = &w->slot[tick % WS_WHEEL_SLOTS];
+    uint32_t *head = &w->head[ws_timers_list_of(tick, id)];
     t->tick = tick;
     t->prev = WS_TIMER_NIL;
     t->next = *head;
@@ -57,10 +61,10 @@ static void wheel_link(struct ws_timers *w, uint32_t id, struct ws_timer *t, uin
     *head = id;
 }
 
-static void wheel_unlink(struct ws_timers *w, struct ws_timer *t)
+static void wheel_unlink(struct ws_timers *w, uint32_t id, struct ws_timer *t)
 {
     if (t->prev == WS_TIMER_NIL)
-        w->slot[t->tick % WS_WHEEL_SLOTS] = t->next;
+        w->head[ws_timers_list_of(t->tick, id)] = t->next;
     else
         timer_of(w, t->prev)->next = t->next;
     if (t->next != WS_TIMER_NIL)
@@ -180,10 +184,10 @@ static bool place_timer(struct ws_timers *w, uint32_t id, struct ws_timer *t, in
 }
 
 /* Disarms a timer; an entry it had in the due heap goes stale. */
-static void take_out(struct ws_timers *w, struct ws_timer *t)
+static void take_out(struct ws_timers *w, uint32_t id, struct ws_timer *t)
 {
     if (t->prev != WS_TIMER_AT_DUE)
-        wheel_unlink(w, t);
+        wheel_unlink(w, id, t);
     t->prev = WS_TIMER_AT_NOWHERE;
     t->next = WS_TIMER_NIL;
     w->count--;
@@ -215,7 +219,7 @@ bool ws_timers_arm(struct ws_timers *w, uint32_t id, int64_t deadline, uint64_t 
          * leaves the timer armed where it was. */
         if (tick <= w->now_tick && !due_reserve(w))
             return false;
-        take_out(w, t);
+        take_out(w, id, t);
     }
     if (!place_timer(w, id, t, deadline, tiebreak)) {
         t->prev = WS_TIMER_AT_NOWHERE;
@@ -229,41 +233,67 @@ void ws_timers_cancel(struct ws_timers *w, uint32_t id)
 {
     struct ws_timer *t = timer_of(w, id);
     if (ws_timer_armed(t))
-        take_out(w, t);
+        take_out(w, id, t);
 }
 
 /* ---- the clock --------------------------------------------------------- */
 
-/* Moves the timers of one slot whose tick is at most `upto` into the due heap,
- * each with the exact deadline its owner now gives; one whose real deadline
- * is in a later tick goes straight to that tick's slot instead. */
+/* One timer of a slot being drained, whose tick is at most `upto`, into the
+ * due heap with the exact deadline its owner now gives; one whose tick is in
+ * a later turn, or whose real deadline is in a later tick, goes to that
+ * tick's list instead. */
+static void drain_one(struct ws_timers *w, uint32_t id, struct ws_timer *t, uint64_t upto)
+{
+    if (t->tick > upto) {            /* a later turn of the wheel */
+        wheel_link(w, id, t, t->tick);
+        return;
+    }
+    int64_t deadline;
+    uint64_t tiebreak;
+    w->owner.deadline(w->owner.ctx, id, &deadline, &tiebreak);
+    uint32_t tick = ws_timers_tick_for(deadline);
+    if (tick > upto) {
+        wheel_link(w, id, t, tick);
+    } else if (!due_push(w, id, t, deadline, tiebreak)) {
+        /* No memory for the heap: the timer is lost, as a failed
+         * ws_timers_arm() would lose it; counted for the owner. */
+        t->prev = WS_TIMER_AT_NOWHERE;
+        w->count--;
+        w->alloc_failures++;
+    }
+}
+
+/* Drains every lane of one slot.  Each step of a list walk is a cache miss
+ * that cannot start before the previous one ends (the next id is inside the
+ * record just loaded), so the lanes are walked side by side: one timer from
+ * each in turn, its successor prefetched, so that the lanes' misses overlap.
+ * Timers that stay in the wheel are linked back one by one into lists
+ * emptied first, so none is visited twice. */
 static void drain_slot(struct ws_timers *w, size_t slot, uint64_t upto)
 {
-    uint32_t id = w->slot[slot];
-    w->slot[slot] = WS_TIMER_NIL;   /* timers that stay are linked back one by one */
-    while (id != WS_TIMER_NIL) {
-        struct ws_timer *t = timer_of(w, id);
-        uint32_t next = t->next;
-        if (next != WS_TIMER_NIL)
-            __builtin_prefetch(timer_of(w, next));   /* a list walk is a chain of misses */
-        if (t->tick > upto) {            /* a later turn of the wheel */
-            wheel_link(w, id, t, t->tick);
-        } else {
-            int64_t deadline;
-            uint64_t tiebreak;
-            w->owner.deadline(w->owner.ctx, id, &deadline, &tiebreak);
-            uint32_t tick = ws_timers_tick_for(deadline);
-            if (tick > upto) {
-                wheel_link(w, id, t, tick);
-            } else if (!due_push(w, id, t, deadline, tiebreak)) {
-                /* No memory for the heap: the timer is lost, as a failed
-                 * ws_timers_arm() would lose it; counted for the owner. */
-                t->prev = WS_TIMER_AT_NOWHERE;
-                w->count--;
-                w->alloc_failures++;
-            }
+    uint32_t *head = &w->head[ws_timers_list_of((uint32_t)slot, 0)];   /* lane 0; the rest follow */
+    uint32_t cur[WS_WHEEL_LANES];
+    size_t walking = 0;
+    for (size_t l = 0; l < WS_WHEEL_LANES; l++) {
+        if (head[l] == WS_TIMER_NIL)
+            continue;
+        cur[walking++] = head[l];
+        __builtin_prefetch(timer_of(w, head[l]));
+        head[l] = WS_TIMER_NIL;
+    }
+    while (walking > 0) {
+        for (size_t l = 0; l < walking;) {
+            uint32_t id = cur[l];
+            struct ws_timer *t = timer_of(w, id);
+            uint32_t next = t->next;
+            if (next != WS_TIMER_NIL)
+                __builtin_prefetch(timer_of(w, next));
+            drain_one(w, id, t, upto);
+            if (next != WS_TIMER_NIL)
+                cur[l++] = next;
+            else
+                cur[l] = cur[--walking];   /* a lane ran out: the last takes its place */
         }
-        id = next;
     }
 }
 
@@ -291,7 +321,7 @@ uint32_t ws_timers_pop_due(struct ws_timers *w, int64_t now, int64_t *armed_for)
     /* The next to come up is now at the top; its record is about to be read. */
     if (w->due_count > 0)
         __builtin_prefetch(timer_of(w, w->due[0].id));
-    take_out(w, timer_of(w, top.id));
+    take_out(w, top.id, timer_of(w, top.id));
     *armed_for = top.deadline;
     return top.id;
 }
