@@ -246,7 +246,9 @@ static void update_tier(struct ws_tracker *tr, struct ws_flow *f)
     bool live = side_live((enum ws_tcp_state)f->side[0].state) ||
                 side_live((enum ws_tcp_state)f->side[1].state);
     bool both_spoke = f->side[0].seq_seen && f->side[1].seq_seen;
-    ws_flow_set_tier(&tr->flows, f, live && both_spoke ? WS_TIER_ESTABLISHED : WS_TIER_EXPENDABLE);
+    enum ws_flow_tier tier = live && both_spoke ? WS_TIER_ESTABLISHED : WS_TIER_EXPENDABLE;
+    if (f->tier != tier)   /* nearly every packet leaves it: spare the call */
+        ws_flow_set_tier(&tr->flows, f, tier);
 }
 
 /* Deadlines that moved later (the idle clock after each packet) are left
