@@ -1,7 +1,6 @@
 /* link.c - link layers (Ethernet, FDDI, Linux cooked v1/v2, BSD loopback, raw IP) down to IP, plus result and link names. */
 #include <stdbool.h>
 #include <stddef.h>
-#include <string.h>
 
 #include <pcap/dlt.h>
 
@@ -279,7 +278,9 @@ enum ws_decode_result ws_decode_frame(int dlt, const uint8_t *data, uint32_t cap
     /* See ws_decode_ip(): the captured bytes are a floor for the wire length. */
     if (wirelen < caplen)
         wirelen = caplen;
-    memset(seg, 0, sizeof *seg);
+    /* No memset of *seg: on success the layers below write every field
+     * (ws_load_addr the addresses, ws_decode_tcp the rest), and on failure
+     * it is unspecified. */
     seg->ts_us = ts_us;
 
     r = link_parse(kind, data, caplen, &li);
