@@ -80,6 +80,25 @@ static bool tcp_store_option(const uint8_t *opt, uint8_t olen, struct ws_segment
     }
 }
 
+/* The option block of nearly every segment after the handshake from Linux,
+ * BSD and macOS hosts: NOP, NOP, timestamps (RFC 7323 appendix A's layout)
+ * and nothing more, all captured.  Recorded here with one look at its
+ * first four bytes; tcp_parse_options() would find the same. */
+#define TS_ONLY_LEN (TCP_MIN_HDR_LEN + 2 + OPT_TIMESTAMPS_LEN)
+#define TS_ONLY_LEAD ((uint32_t)OPT_NOP << 24 | (uint32_t)OPT_NOP << 16 | \
+                      (uint32_t)OPT_TIMESTAMPS << 8 | (uint32_t)OPT_TIMESTAMPS_LEN)
+
+static bool tcp_timestamps_only(const uint8_t *data, uint32_t caplen, uint32_t header_len,
+                                struct ws_segment *seg)
+{
+    uint32_t lead;
+
+    if (header_len != TS_ONLY_LEN || !ws_span_ok(caplen, 0, TS_ONLY_LEN) ||
+        !ws_rd_be32(data, caplen, TCP_MIN_HDR_LEN, &lead) || lead != TS_ONLY_LEAD)
+        return false;
+    return tcp_store_option(data + TCP_MIN_HDR_LEN + 2, OPT_TIMESTAMPS_LEN, seg);
+}
+
 /* Walks the options between byte 20 and header_len, using only captured
  * bytes.  Anything cut short or malformed stops the walk and sets
  * options_truncated; the segment itself stays valid either way. */
@@ -136,6 +155,7 @@ enum ws_decode_result ws_decode_tcp(const uint8_t *data, uint32_t caplen,
     seg->flags = (uint16_t)(off_flags & TCP_FLAGS_MASK);
     seg->payload_len = ip_payload_len - header_len;
     seg->has_window = ws_rd_be16(data, caplen, 14, &seg->window);
-    tcp_parse_options(data, caplen, header_len, seg);
+    if (header_len > TCP_MIN_HDR_LEN && !tcp_timestamps_only(data, caplen, header_len, seg))
+        tcp_parse_options(data, caplen, header_len, seg);
     return WS_DECODE_OK;
 }
