@@ -1463,6 +1463,64 @@ static void test_tcp_options_malformed(void **state)
     assert_false(s.options_truncated);
 }
 
+/* Decodes a data segment carrying the given options (optlen a multiple of
+ * 4), 16 bytes of payload after them, of which caplen bytes are captured
+ * (0: all), via ws_decode_tcp(). */
+static enum ws_decode_result dec_data_opts(const uint8_t *opts, uint32_t optlen, uint32_t caplen,
+                                           struct ws_segment *s)
+{
+    struct pkt p = {0};
+    struct tcp_spec t = DATA;
+
+    t.opts = opts;
+    t.optlen = optlen;
+    t.payload = 16;
+    tcp_add(&p, &t);
+    return ws_decode_tcp(p.b, caplen ? caplen : p.len, p.len, s);
+}
+
+/* NOP, NOP, timestamps: the options of nearly every segment after the
+ * handshake, which tcp.c recognises before its option walk; and blocks
+ * that only begin like it, which the walk still judges. */
+static void test_tcp_options_timestamps_only(void **state)
+{
+    struct ws_segment s;
+
+    (void)state;
+    static const uint8_t ts[12] = {1, 1, 8, 10, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
+    assert_int_equal(dec_data_opts(ts, sizeof ts, 0, &s), WS_DECODE_OK);
+    assert_int_equal(s.header_len, 32);
+    assert_int_equal(s.payload_len, 16);
+    assert_true(s.has_ts);
+    assert_int_equal(s.ts_val, 0x11223344u);
+    assert_int_equal(s.ts_ecr, 0x55667788u);
+    assert_false(s.has_mss);
+    assert_false(s.sack_permitted);
+    assert_false(s.options_truncated);
+
+    /* Captured one byte short of the block: the timestamps are incomplete. */
+    assert_int_equal(dec_data_opts(ts, sizeof ts, 31, &s), WS_DECODE_OK);
+    assert_false(s.has_ts);
+    assert_true(s.options_truncated);
+
+    /* Timestamps with the wrong length: malformed from there on. */
+    static const uint8_t badlen[12] = {1, 1, 8, 9, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0};
+    assert_int_equal(dec_data_opts(badlen, sizeof badlen, 0, &s), WS_DECODE_OK);
+    assert_false(s.has_ts);
+    assert_true(s.options_truncated);
+
+    /* The same first twelve bytes with an MSS after them: all of it is read. */
+    static const uint8_t longer[16] = {1, 1, 8, 10, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+                                       2, 4, 0x05, 0xb4};
+    assert_int_equal(dec_data_opts(longer, sizeof longer, 0, &s), WS_DECODE_OK);
+    assert_int_equal(s.header_len, 36);
+    assert_true(s.has_ts);
+    assert_int_equal(s.ts_ecr, 0x55667788u);
+    assert_true(s.has_mss);
+    assert_int_equal(s.mss, 1460);
+    assert_false(s.options_truncated);
+}
+
 static void test_tcp_payload_from_ip_length(void **state)
 {
     struct pkt p = {0};
@@ -1804,6 +1862,7 @@ int main(void)
         cmocka_unit_test(test_tcp_cut_at_14),
         cmocka_unit_test(test_tcp_options_cut),
         cmocka_unit_test(test_tcp_options_malformed),
+        cmocka_unit_test(test_tcp_options_timestamps_only),
         cmocka_unit_test(test_tcp_payload_from_ip_length),
         cmocka_unit_test(test_tcp_bad_data_offset),
         cmocka_unit_test(test_tcp_all_flags),

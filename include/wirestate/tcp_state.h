@@ -61,8 +61,19 @@ enum ws_state_names {
     WS_NAMES_NETSTAT,    /* SYN_RECV, FIN_WAIT1, CLOSE, ... as netstat -tan */
 };
 
-enum ws_tcp_state ws_tcp_next_state(enum ws_tcp_state state, enum ws_seg_class cls,
-                                    enum ws_direction dir);
+/* The table, defined and explained cell by cell in src/state/tcp_state.c;
+ * declared here only so that the lookup below inlines into the per-segment
+ * path (two lookups per segment, nearly all of them "no change"). */
+extern const unsigned char ws_tcp_transitions[WS_DIR_COUNT][WS_SEG_CLASS_COUNT][WS_STATE_COUNT];
+
+static inline enum ws_tcp_state ws_tcp_next_state(enum ws_tcp_state state, enum ws_seg_class cls,
+                                                  enum ws_direction dir)
+{
+    if ((unsigned)state >= WS_STATE_COUNT || (unsigned)cls >= WS_SEG_CLASS_COUNT ||
+        (unsigned)dir >= WS_DIR_COUNT)
+        return state;
+    return (enum ws_tcp_state)ws_tcp_transitions[dir][cls][state];
+}
 
 /* The state an endpoint leaving WS_NONE is known to have been in before,
  * for reporting "from": CLOSED before an active open, LISTEN before a

@@ -5,14 +5,10 @@
 #include "bytes.h"
 #include "encap.h"
 
-/* IEEE 802.3 clause 3.2: destination (6), source (6), Length/Type (2). */
-#define ETH_HDR_LEN 14u
-#define ETH_TYPE_OFF 12u
+/* ETH_HDR_LEN, ETH_TYPE_OFF, ETHERTYPE_IPV4 and ETHERTYPE_IPV6: encap.h. */
 #define ETH_MIN_ETHERTYPE 0x0600u   /* IEEE 802.3 clause 3.2.6: below is a length */
 
 /* Ethertypes (IEEE Registration Authority EtherType list). */
-#define ETHERTYPE_IPV4 0x0800u
-#define ETHERTYPE_IPV6 0x86ddu
 #define ETHERTYPE_VLAN 0x8100u       /* IEEE 802.1Q C-TAG */
 #define ETHERTYPE_QINQ 0x88a8u       /* IEEE 802.1Q S-TAG (802.1ad) */
 #define ETHERTYPE_QINQ_OLD 0x9100u   /* pre-standard S-TAG, still common */
@@ -423,8 +419,8 @@ static enum ws_decode_result walk_run(struct walk *w, struct ws_link_info *li)
     return WS_DECODE_OK;
 }
 
-enum ws_decode_result ws_decode_ethernet(const uint8_t *data, uint32_t caplen,
-                                         struct ws_link_info *li)
+enum ws_decode_result ws_decode_ethernet_walk(const uint8_t *data, uint32_t caplen,
+                                              struct ws_link_info *li)
 {
     struct walk w;
     enum ws_decode_result r;

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "bytes.h"
 #include "wirestate/decode.h"
 
 /* What a link layer, or the encapsulations under it, says is inside. */
@@ -29,10 +30,35 @@ struct ws_link_info {
  * garbage or an attack, and is BAD_HEADER. */
 #define WS_MAX_ENCAPS 8u
 
+/* IEEE 802.3 clause 3.2: destination (6), source (6), Length/Type (2). */
+#define ETH_HDR_LEN 14u
+#define ETH_TYPE_OFF 12u
+/* Ethertypes (IEEE Registration Authority EtherType list); the others are
+ * in encap.c. */
+#define ETHERTYPE_IPV4 0x0800u
+#define ETHERTYPE_IPV6 0x86ddu
+
+/* ws_decode_ethernet() for any frame: the walk through whatever the
+ * Type/Length names (encap.c). */
+enum ws_decode_result ws_decode_ethernet_walk(const uint8_t *data, uint32_t caplen,
+                                              struct ws_link_info *li);
+
 /* An Ethernet header (destination, source, Type/Length) at the start of
- * data, then whatever its Type/Length names. */
-enum ws_decode_result ws_decode_ethernet(const uint8_t *data, uint32_t caplen,
-                                         struct ws_link_info *li);
+ * data, then whatever its Type/Length names.  Inline because nearly every
+ * frame is IP right after the header, which needs no walk. */
+static inline enum ws_decode_result ws_decode_ethernet(const uint8_t *data, uint32_t caplen,
+                                                       struct ws_link_info *li)
+{
+    uint16_t type;
+
+    if (ws_span_ok(caplen, 0, ETH_HDR_LEN) && ws_rd_be16(data, caplen, ETH_TYPE_OFF, &type) &&
+        (type == ETHERTYPE_IPV4 || type == ETHERTYPE_IPV6)) {
+        li->hdr_len = ETH_HDR_LEN;
+        li->payload = type == ETHERTYPE_IPV4 ? WS_PAYLOAD_IPV4 : WS_PAYLOAD_IPV6;
+        return WS_DECODE_OK;
+    }
+    return ws_decode_ethernet_walk(data, caplen, li);
+}
 
 /* The header named by Ethertype type starts at off (off <= caplen).  Types
  * below 0x0600 are not Ethertypes and give WS_PAYLOAD_OTHER: only after an

@@ -1,12 +1,12 @@
 /* link.c - link layers (Ethernet, FDDI, Linux cooked v1/v2, BSD loopback, raw IP) down to IP, plus result and link names. */
 #include <stdbool.h>
 #include <stddef.h>
-#include <string.h>
 
 #include <pcap/dlt.h>
 
 #include "bytes.h"
 #include "encap.h"
+#include "ip_layers.h"
 #include "wirestate/decode.h"
 
 /* Older libpcap headers lack the newer link types; the values are fixed by
@@ -243,6 +243,24 @@ static enum ws_decode_result check_ip_version(enum ws_payload payload, const uin
     return WS_DECODE_OK;
 }
 
+/* The IP packet, its version already checked against the link layer's word
+ * (check_ip_version): straight to that version's decoder.  Only raw IP
+ * needs ws_decode_ip() to read the nibble; the rest of what it does (a NULL
+ * buffer, the wire length as a floor) ws_decode_frame() has done. */
+static enum ws_decode_result decode_ip_as(enum ws_payload payload, const uint8_t *ip,
+                                          uint32_t ip_caplen, uint32_t ip_wirelen,
+                                          struct ws_segment *seg)
+{
+    switch (payload) {
+    case WS_PAYLOAD_IPV4:
+        return ws_decode_ipv4(ip, ip_caplen, ip_wirelen, seg);
+    case WS_PAYLOAD_IPV6:
+        return ws_decode_ipv6(ip, ip_caplen, ip_wirelen, seg);
+    default:
+        return ws_decode_ip(ip, ip_caplen, ip_wirelen, seg);
+    }
+}
+
 enum ws_decode_result ws_decode_frame(int dlt, const uint8_t *data, uint32_t caplen,
                                       uint32_t wirelen, int64_t ts_us,
                                       struct ws_segment *seg)
@@ -260,7 +278,9 @@ enum ws_decode_result ws_decode_frame(int dlt, const uint8_t *data, uint32_t cap
     /* See ws_decode_ip(): the captured bytes are a floor for the wire length. */
     if (wirelen < caplen)
         wirelen = caplen;
-    memset(seg, 0, sizeof *seg);
+    /* No memset of *seg: on success the layers below write every field
+     * (ws_load_addr the addresses, ws_decode_tcp the rest), and on failure
+     * it is unspecified. */
     seg->ts_us = ts_us;
 
     r = link_parse(kind, data, caplen, &li);
@@ -274,7 +294,7 @@ enum ws_decode_result ws_decode_frame(int dlt, const uint8_t *data, uint32_t cap
     if (r != WS_DECODE_OK)
         return r;
     /* hdr_len <= caplen <= wirelen, so this cannot wrap. */
-    return ws_decode_ip(ip, ip_caplen, wirelen - li.hdr_len, seg);
+    return decode_ip_as(li.payload, ip, ip_caplen, wirelen - li.hdr_len, seg);
 }
 
 int ws_decode_link_supported(int dlt)

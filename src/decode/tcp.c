@@ -42,22 +42,23 @@ static void tcp_clear(struct ws_segment *seg)
     seg->options_truncated = false;
 }
 
-/* Records one complete option of length olen at off (all olen bytes are
- * known to be captured).  Returns false when a known kind has the wrong
- * length: the header is then malformed from there on. */
-static bool tcp_store_option(uint8_t kind, const uint8_t *data, uint32_t avail, uint32_t off,
-                             uint8_t olen, struct ws_segment *seg)
+/* Records one complete option: its olen bytes, all known to be captured,
+ * start at opt (kind, length, data).  Reads are relative to the option, so
+ * their offsets are constants the compiler can fold into whole-word loads.
+ * Returns false when a known kind has the wrong length: the header is then
+ * malformed from there on. */
+static bool tcp_store_option(const uint8_t *opt, uint8_t olen, struct ws_segment *seg)
 {
     uint8_t shift;
 
-    switch (kind) {
+    switch (opt[0]) {
     case OPT_MSS:
-        if (olen != OPT_MSS_LEN || !ws_rd_be16(data, avail, off + 2, &seg->mss))
+        if (olen != OPT_MSS_LEN || !ws_rd_be16(opt, olen, 2, &seg->mss))
             return false;
         seg->has_mss = true;
         return true;
     case OPT_WSCALE:
-        if (olen != OPT_WSCALE_LEN || !ws_rd_u8(data, avail, off + 2, &shift))
+        if (olen != OPT_WSCALE_LEN || !ws_rd_u8(opt, olen, 2, &shift))
             return false;
         /* RFC 7323 §2.3: a shift above 14 MUST be used as 14. */
         seg->wscale = shift > TCP_WSCALE_MAX ? (uint8_t)TCP_WSCALE_MAX : shift;
@@ -69,14 +70,33 @@ static bool tcp_store_option(uint8_t kind, const uint8_t *data, uint32_t avail, 
         seg->sack_permitted = true;
         return true;
     case OPT_TIMESTAMPS:
-        if (olen != OPT_TIMESTAMPS_LEN || !ws_rd_be32(data, avail, off + 2, &seg->ts_val) ||
-            !ws_rd_be32(data, avail, off + 6, &seg->ts_ecr))
+        if (olen != OPT_TIMESTAMPS_LEN || !ws_rd_be32(opt, olen, 2, &seg->ts_val) ||
+            !ws_rd_be32(opt, olen, 6, &seg->ts_ecr))
             return false;
         seg->has_ts = true;
         return true;
     default:
         return true;    /* SACK blocks, MD5, TFO, MPTCP, ...: skipped by length */
     }
+}
+
+/* The option block of nearly every segment after the handshake from Linux,
+ * BSD and macOS hosts: NOP, NOP, timestamps (RFC 7323 appendix A's layout)
+ * and nothing more, all captured.  Recorded here with one look at its
+ * first four bytes; tcp_parse_options() would find the same. */
+#define TS_ONLY_LEN (TCP_MIN_HDR_LEN + 2 + OPT_TIMESTAMPS_LEN)
+#define TS_ONLY_LEAD ((uint32_t)OPT_NOP << 24 | (uint32_t)OPT_NOP << 16 | \
+                      (uint32_t)OPT_TIMESTAMPS << 8 | (uint32_t)OPT_TIMESTAMPS_LEN)
+
+static bool tcp_timestamps_only(const uint8_t *data, uint32_t caplen, uint32_t header_len,
+                                struct ws_segment *seg)
+{
+    uint32_t lead;
+
+    if (header_len != TS_ONLY_LEN || !ws_span_ok(caplen, 0, TS_ONLY_LEN) ||
+        !ws_rd_be32(data, caplen, TCP_MIN_HDR_LEN, &lead) || lead != TS_ONLY_LEAD)
+        return false;
+    return tcp_store_option(data + TCP_MIN_HDR_LEN + 2, OPT_TIMESTAMPS_LEN, seg);
 }
 
 /* Walks the options between byte 20 and header_len, using only captured
@@ -103,7 +123,7 @@ static void tcp_parse_options(const uint8_t *data, uint32_t caplen, uint32_t hea
         /* Every other kind is kind, length, data (RFC 9293 §3.2); the length
          * counts both leading bytes, so below 2 is malformed. */
         if (!ws_rd_u8(data, avail, off + 1, &olen) || olen < 2 ||
-            !ws_span_ok(avail, off, olen) || !tcp_store_option(kind, data, avail, off, olen, seg))
+            !ws_span_ok(avail, off, olen) || !tcp_store_option(data + off, olen, seg))
             break;
         off += olen;
     }
@@ -135,6 +155,7 @@ enum ws_decode_result ws_decode_tcp(const uint8_t *data, uint32_t caplen,
     seg->flags = (uint16_t)(off_flags & TCP_FLAGS_MASK);
     seg->payload_len = ip_payload_len - header_len;
     seg->has_window = ws_rd_be16(data, caplen, 14, &seg->window);
-    tcp_parse_options(data, caplen, header_len, seg);
+    if (header_len > TCP_MIN_HDR_LEN && !tcp_timestamps_only(data, caplen, header_len, seg))
+        tcp_parse_options(data, caplen, header_len, seg);
     return WS_DECODE_OK;
 }

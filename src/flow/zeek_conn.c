@@ -342,6 +342,14 @@ static bool flip_at_first_segment(const struct ws_segment *seg)
     return true;
 }
 
+/* What the rules read from a segment, loaded once.  History letters are
+ * char stores, which may alias anything: read through the segment pointer,
+ * every flag and number would be loaded again after each letter. */
+struct seg_view {
+    uint32_t seq, len;
+    bool syn, fin, rst, ack;
+};
+
 /* ---------------------------------------------------------------------------
  * Public functions
  * ------------------------------------------------------------------------- */
@@ -364,9 +372,9 @@ static bool clean(const struct ws_zeek_conn *z, int role)
 /* The sequence bookkeeping Zeek does before it looks at a segment: an
  * endpoint's first segment, or a SYN in some states, (re)starts its
  * sequence space.  Returns true if it did. */
-static bool init_sequence(struct ws_zeek_conn *z, int r, const struct ws_segment *seg,
-                          uint32_t end, bool syn)
+static bool init_sequence(struct ws_zeek_conn *z, int r, const struct seg_view *v, uint32_t end)
 {
+    bool syn = v->syn;
     bool reinit;
 
     switch (z->state[r]) {
@@ -376,7 +384,7 @@ static bool init_sequence(struct ws_zeek_conn *z, int r, const struct ws_segment
     case WS_ZEEK_SYN_SENT:
     case WS_ZEEK_SYN_ACK_SENT:
         /* A SYN with another sequence number than the one that put it here. */
-        reinit = syn && lo16(seg->seq) != z->zc_memo[r][MEMO_SYN];
+        reinit = syn && lo16(v->seq) != z->zc_memo[r][MEMO_SYN];
         break;
     case WS_ZEEK_ESTABLISHED:
     case WS_ZEEK_PARTIAL:
@@ -394,23 +402,30 @@ static bool init_sequence(struct ws_zeek_conn *z, int r, const struct ws_segment
         return false;
     if (syn) {
         z->zc_last_seq[r] = end;
-        set_contig(z, r, seg->seq + 1);
+        set_contig(z, r, v->seq + 1);
     } else {
         /* Mid-stream: numbered as if a SYN had come just before, and the
          * first segment is not a retransmission. */
-        z->zc_last_seq[r] = seg->seq;
-        set_contig(z, r, seg->seq);
+        z->zc_last_seq[r] = v->seq;
+        set_contig(z, r, v->seq);
     }
     return true;
 }
 
+/* No SYN, FIN or RST: D for payload, else A for an ACK; once each. */
+static void plain_letter(struct ws_zeek_conn *z, int r, uint32_t len, bool ack)
+{
+    if (len > 0)
+        once(z, r, SEEN_DATA, 'D');
+    else if (ack)
+        once(z, r, SEEN_ACK, 'A');
+}
+
 /* History letters for the control flags and payload (README "Details of how
  * the history is built"). */
-static void history_letters(struct ws_zeek_conn *z, int r, const struct ws_segment *seg,
-                            bool reinit)
+static void history_letters(struct ws_zeek_conn *z, int r, const struct seg_view *v, bool reinit)
 {
-    bool syn = (seg->flags & WS_TCP_SYN) != 0, fin = (seg->flags & WS_TCP_FIN) != 0;
-    bool rst = (seg->flags & WS_TCP_RST) != 0, ack = (seg->flags & WS_TCP_ACK) != 0;
+    bool syn = v->syn, fin = v->fin, rst = v->rst, ack = v->ack;
     int nflags = (int)syn + (int)fin + (int)rst;
 
     if (nflags > 1) {
@@ -422,11 +437,7 @@ static void history_letters(struct ws_zeek_conn *z, int r, const struct ws_segme
         return;
     }
     if (nflags == 0) {
-        /* D for payload, else A for an ACK; once each. */
-        if (seg->payload_len > 0)
-            once(z, r, SEEN_DATA, 'D');
-        else if (ack)
-            once(z, r, SEEN_ACK, 'A');
+        plain_letter(z, r, v->len, ack);
         return;
     }
     /* One control flag: S/H, F and R repeat when their sequence number
@@ -436,34 +447,32 @@ static void history_letters(struct ws_zeek_conn *z, int r, const struct ws_segme
      * before it, so it never repeats the letter. */
     if (syn) {
         char c = ack ? 'H' : 'S';
-        uint16_t v = lo16(seg->seq);
+        uint16_t m = lo16(v->seq);
 
-        if (once(z, r, SEEN_SYN, c) && !reinit && v != z->zc_memo[r][MEMO_SYN])
+        if (once(z, r, SEEN_SYN, c) && !reinit && m != z->zc_memo[r][MEMO_SYN])
             add_letter(z, r, c);
-        z->zc_memo[r][MEMO_SYN] = v;
+        z->zc_memo[r][MEMO_SYN] = m;
     } else if (fin) {
-        uint16_t v = lo16(seg->seq + seg->payload_len);
+        uint16_t m = lo16(v->seq + v->len);
 
-        if (once(z, r, SEEN_FIN, 'F') && v != z->zc_memo[r][MEMO_FIN])
+        if (once(z, r, SEEN_FIN, 'F') && m != z->zc_memo[r][MEMO_FIN])
             add_letter(z, r, 'F');
-        z->zc_memo[r][MEMO_FIN] = v;
+        z->zc_memo[r][MEMO_FIN] = m;
     } else {
-        uint16_t v = lo16(seg->seq);
+        uint16_t m = lo16(v->seq);
 
-        if (once(z, r, SEEN_RST, 'R') && v != z->zc_memo[r][MEMO_RST])
+        if (once(z, r, SEEN_RST, 'R') && m != z->zc_memo[r][MEMO_RST])
             add_letter(z, r, 'R');
-        z->zc_memo[r][MEMO_RST] = v;
+        z->zc_memo[r][MEMO_RST] = m;
     }
 }
 
 /* Zeek's per-endpoint state machine (README "Endpoint state machine").
  * reversal: this SYN from the responder answered an originator's SYN+ACK
  * and the roles were just swapped; Zeek then sets both sides ESTABLISHED. */
-static void update_states(struct ws_zeek_conn *z, int r, const struct ws_segment *seg,
-                          bool reversal)
+static void update_states(struct ws_zeek_conn *z, int r, const struct seg_view *v, bool reversal)
 {
-    bool syn = (seg->flags & WS_TCP_SYN) != 0, fin = (seg->flags & WS_TCP_FIN) != 0;
-    bool rst = (seg->flags & WS_TCP_RST) != 0, ack = (seg->flags & WS_TCP_ACK) != 0;
+    bool syn = v->syn, fin = v->fin, rst = v->rst, ack = v->ack;
     int p = 1 - r;
 
     switch (z->state[r]) {
@@ -487,7 +496,7 @@ static void update_states(struct ws_zeek_conn *z, int r, const struct ws_segment
         if (rst)
             set_state(z, r, WS_ZEEK_RESET);
         if (z->state[r] == WS_ZEEK_INACTIVE) {
-            if (r == 1 && seg->payload_len == 0 && z->state[0] == WS_ZEEK_SYN_SENT)
+            if (r == 1 && v->len == 0 && z->state[0] == WS_ZEEK_SYN_SENT)
                 ; /* a responder ACKing the SYN before its SYN+ACK: ignored */
             else if (ack && z->state[p] == WS_ZEEK_ESTABLISHED)
                 set_state(z, r, WS_ZEEK_ESTABLISHED); /* the SYN was missed */
@@ -555,11 +564,83 @@ static void check_gap(struct ws_zeek_conn *z, int p, uint32_t ack, bool record)
         scaled(z, p, COUNT_G, 'G');
 }
 
-void ws_zeek_observe(struct ws_zeek_conn *z, const struct ws_segment *seg, int sender_side)
+/* The end of the 't' rule (see ws_zeek_observe), its exceptions aside: a
+ * segment reaching past the highest sequence number sent moves it; one
+ * with payload that does not is a retransmission. */
+static void advance_or_retransmit(struct ws_zeek_conn *z, int r, uint32_t end, uint32_t len)
 {
-    bool syn = (seg->flags & WS_TCP_SYN) != 0, fin = (seg->flags & WS_TCP_FIN) != 0;
-    bool rst = (seg->flags & WS_TCP_RST) != 0, ack = (seg->flags & WS_TCP_ACK) != 0;
-    uint32_t len = seg->payload_len;
+    if (seq_diff(end, z->zc_last_seq[r]) > 0)
+        z->zc_last_seq[r] = end;
+    else if (len > 0)
+        scaled(z, r, COUNT_T, 'T');
+}
+
+/* The data the tap has shown without holes (for 'g'), after a segment whose
+ * data occupies [ds, end): data starting at or below that point extends it;
+ * if a hole was pending, the data above it is taken as contiguous from then
+ * on.  far_ahead: the peer acknowledged more than 32 KiB beyond this side's
+ * data (set_contig), so the exact point is lost, and data resuming beyond
+ * the old mark is taken to resume where that ACK pointed. */
+static uint32_t extend_contig(const struct ws_zeek_conn *z, int r, uint32_t contig, bool far_ahead,
+                              uint32_t ds, uint32_t end)
+{
+    bool hole;
+
+    if (far_ahead && seq_diff(ds, contig) > 0)
+        contig = ds;
+    hole = seq_diff(z->zc_last_seq[r], contig) > 0 && seq_diff(end, contig) > 0 &&
+           seq_diff(ds, contig) <= 0;
+    if (seq_diff(ds, contig) <= 0 && seq_diff(end, contig) > 0)
+        contig = end;
+    if (hole && seq_diff(z->zc_last_seq[r], contig) > 0)
+        contig = z->zc_last_seq[r];
+    return contig;
+}
+
+/* Most segments: an ACK, with or without payload, and no SYN, FIN or RST,
+ * between two ESTABLISHED endpoints.  Orientation, sequence restarts and
+ * the state machine cannot act on one, and the other rules of
+ * ws_zeek_observe lose their SYN, FIN, RST and state conditions; what is
+ * left runs here, in the same order. */
+static bool plain_ack(const struct ws_zeek_conn *z, uint16_t flags)
+{
+    return (z->zc_bits[2] & BITS_STARTED) &&
+           (flags & (WS_TCP_SYN | WS_TCP_FIN | WS_TCP_RST | WS_TCP_ACK)) == WS_TCP_ACK &&
+           z->state[0] == WS_ZEEK_ESTABLISHED && z->state[1] == WS_ZEEK_ESTABLISHED;
+}
+
+static void observe_plain_ack(struct ws_zeek_conn *z, const struct ws_segment *seg, int r)
+{
+    uint32_t seq = seg->seq, len = seg->payload_len, ack_no = seg->ack;
+    bool zero_window = seg->has_window && seg->window == 0;
+    uint32_t end = seq + len, contig = contig_of(z, r);
+    bool far_ahead = z->zc_unseen[r] == INT16_MIN;
+
+    plain_letter(z, r, len, true);
+    if (zero_window)
+        scaled(z, r, COUNT_W, 'W');
+    advance_or_retransmit(z, r, end, len);
+    if (len > 0)
+        contig = extend_contig(z, r, contig, far_ahead, seq, end);
+    set_contig(z, r, contig);
+    check_gap(z, 1 - r, ack_no, true);
+}
+
+/* Any segment: every rule.  Kept out of line, so that its register saves
+ * and stack frame are not paid by the plain ACKs of ws_zeek_observe. */
+static __attribute__((noinline)) void observe_any(struct ws_zeek_conn *z, const struct ws_segment *seg, int sender_side)
+{
+    const struct seg_view v = {
+        .seq = seg->seq,
+        .len = seg->payload_len,
+        .syn = (seg->flags & WS_TCP_SYN) != 0,
+        .fin = (seg->flags & WS_TCP_FIN) != 0,
+        .rst = (seg->flags & WS_TCP_RST) != 0,
+        .ack = (seg->flags & WS_TCP_ACK) != 0,
+    };
+    const bool syn = v.syn, fin = v.fin, rst = v.rst, ack = v.ack;
+    const uint32_t len = v.len, seq = v.seq, ack_no = seg->ack;
+    const bool zero_window = seg->has_window && seg->window == 0;
     uint32_t seg_len, end, contig;
     bool reversal = false, reinit, far_ahead;
     uint8_t peer_before, marks_before;
@@ -595,13 +676,13 @@ void ws_zeek_observe(struct ws_zeek_conn *z, const struct ws_segment *seg, int s
     seg_len = len + (uint32_t)syn + (uint32_t)fin;
     if (rst)
         seg_len -= len;     /* a RST's payload is not part of the stream */
-    end = seg->seq + seg_len;
+    end = seq + seg_len;
 
-    reinit = init_sequence(z, r, seg, end, syn);
+    reinit = init_sequence(z, r, &v, end);
     contig = contig_of(z, r);
     far_ahead = z->zc_unseen[r] == INT16_MIN;
     marks_before = z->zc_bits[r];
-    history_letters(z, r, seg, reinit);
+    history_letters(z, r, &v, reinit);
 
     /* The 'w' rule: a zero window advertisement counts unless it comes with
      * a RST, from an endpoint that already sent a RST, or after the peer
@@ -609,7 +690,7 @@ void ws_zeek_observe(struct ws_zeek_conn *z, const struct ws_segment *seg, int s
      * that has itself sent a FIN still counts: it may still receive.  SYNs
      * and FINs count like any other segment.  The scale factor does not
      * matter: zero scaled is zero. */
-    if (seg->has_window && seg->window == 0 && !rst && z->state[p] != WS_ZEEK_CLOSED &&
+    if (zero_window && !rst && z->state[p] != WS_ZEEK_CLOSED &&
         z->state[r] != WS_ZEEK_RESET)
         scaled(z, r, COUNT_W, 'W');
 
@@ -624,43 +705,29 @@ void ws_zeek_observe(struct ws_zeek_conn *z, const struct ws_segment *seg, int s
     else if (fin && z->state[r] != WS_ZEEK_INACTIVE && (marks_before & SEEN_SYN) &&
              !(marks_before & (SEEN_DATA | SEEN_FIN)) && !reinit)
         z->zc_last_seq[r] = end;
-    else if (z->state[r] == WS_ZEEK_RESET)
-        ;
-    else if (delta > 0)
-        z->zc_last_seq[r] = end;
-    else if (len > 0)
-        scaled(z, r, COUNT_T, 'T');
+    else if (z->state[r] != WS_ZEEK_RESET)
+        advance_or_retransmit(z, r, end, len);
 
-    /* The data the tap has shown without holes (for 'g').  The FIN's slot
-     * counts as data so that an in-order FIN leaves no hole.  Data starting
-     * at or below that point extends it; if a hole was pending, the data
-     * above it is taken as contiguous from then on. */
-    if (!rst && (len > 0 || fin)) {
-        uint32_t ds = seg->seq + (uint32_t)syn;
-        bool hole;
-
-        /* The peer acknowledged more than 32 KiB beyond this side's data
-         * (set_contig): the exact point is lost, and data resuming beyond
-         * the old mark is taken to resume where that ACK pointed. */
-        if (far_ahead && seq_diff(ds, contig) > 0)
-            contig = ds;
-        hole = seq_diff(z->zc_last_seq[r], contig) > 0 && seq_diff(end, contig) > 0 &&
-               seq_diff(ds, contig) <= 0;
-
-        if (seq_diff(ds, contig) <= 0 && seq_diff(end, contig) > 0)
-            contig = end;
-        if (hole && seq_diff(z->zc_last_seq[r], contig) > 0)
-            contig = z->zc_last_seq[r];
-    }
+    /* The FIN's slot counts as data so that an in-order FIN leaves no hole. */
+    if (!rst && (len > 0 || fin))
+        contig = extend_contig(z, r, contig, far_ahead, seq + (uint32_t)syn, end);
     set_contig(z, r, contig);
 
     peer_before = z->state[p];
-    update_states(z, r, seg, reversal);
+    update_states(z, r, &v, reversal);
 
     /* The ACK is judged after the state change, so that gaps revealed by a
      * closing FIN or RST are known to come at the very end (not recorded). */
     if (ack && peer_before != WS_ZEEK_INACTIVE)
-        check_gap(z, p, seg->ack, clean(z, p) && clean(z, r));
+        check_gap(z, p, ack_no, clean(z, p) && clean(z, r));
+}
+
+void ws_zeek_observe(struct ws_zeek_conn *z, const struct ws_segment *seg, int sender_side)
+{
+    if (plain_ack(z, seg->flags))
+        observe_plain_ack(z, seg, (sender_side ? 1 : 0) == z->orig_side ? 0 : 1);
+    else
+        observe_any(z, seg, sender_side);
 }
 
 /* README "How conn_state is computed": /^\^?S[^HAFGIQ]*R.*$/. */

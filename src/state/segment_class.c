@@ -78,7 +78,7 @@ static void classify_rst(const struct ws_segment *seg, const struct ws_side *sen
         out->anomaly = "rst_out_of_window";
 }
 
-void ws_classify_segment(const struct ws_segment *seg, const struct ws_side *sender,
+void ws_classify_control(const struct ws_segment *seg, const struct ws_side *sender,
                          const struct ws_side *receiver, struct ws_classification *out)
 {
     uint16_t f = seg->flags;
@@ -105,14 +105,7 @@ void ws_classify_segment(const struct ws_segment *seg, const struct ws_side *sen
      * the segment".  Scans (FIN, NULL, Xmas) end here. */
     if (!has(f, WS_TCP_ACK))
         return;
-    /* An ACK below the receiver's SYN is unacceptable (it would draw a RST). */
-    if (receiver->syn_seen && ws_seq_lt(seg->ack, receiver->isn + 1))
-        return;
-    bool acks_fin = receiver->fin_seen && ws_seq_geq(seg->ack, receiver->fin_seq + 1);
-    if (has(f, WS_TCP_FIN))
-        out->cls = acks_fin ? WS_SEG_FIN_ACK_FIN : WS_SEG_FIN;
-    else
-        out->cls = acks_fin ? WS_SEG_ACK_FIN : WS_SEG_ACK;
+    out->cls = ws_classify_acking(seg, receiver);
 }
 
 void ws_side_learn(struct ws_side *s, const struct ws_segment *seg)

@@ -17,14 +17,14 @@
 #define sLA WS_LAST_ACK
 #define sTW WS_TIME_WAIT
 
-/* next_state[direction][segment class][current state].
+/* ws_tcp_transitions[direction][segment class][current state].
  *
  * SENT: the endpoint sent the segment.  RCVD: the segment was delivered to it.
  * A cell equal to its column header means "no change".  Cells the kernel
  * cannot reach are filled with what the segment proves about the endpoint
  * ("it acknowledges the peer's FIN, so it has received it"), so the tap
  * catches up whatever it missed before.  RFC references are to RFC 9293. */
-static const unsigned char next_state[WS_DIR_COUNT][WS_SEG_CLASS_COUNT][WS_STATE_COUNT] = {
+const unsigned char ws_tcp_transitions[WS_DIR_COUNT][WS_SEG_CLASS_COUNT][WS_STATE_COUNT] = {
   [WS_DIR_SENT] = {
 /*                  sNO  sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW */
 /* SYN         */ { sSS, sSS, sSS, sSS, sSR, sES, sF1, sF2, sCW, sCG, sLA, sTW },
@@ -84,15 +84,6 @@ static const unsigned char next_state[WS_DIR_COUNT][WS_SEG_CLASS_COUNT][WS_STATE
  *                          listener is another socket, this 4-tuple is gone.
  *                sTW->sCL  Linux's default (tcp_rfc1337=0) lets RST end
  *                          TIME-WAIT, the hazard RFC 1337 describes. */
-
-enum ws_tcp_state ws_tcp_next_state(enum ws_tcp_state state, enum ws_seg_class cls,
-                                    enum ws_direction dir)
-{
-    if ((unsigned)state >= WS_STATE_COUNT || (unsigned)cls >= WS_SEG_CLASS_COUNT ||
-        (unsigned)dir >= WS_DIR_COUNT)
-        return state;
-    return (enum ws_tcp_state)next_state[dir][cls][state];
-}
 
 enum ws_tcp_state ws_tcp_implied_prior(enum ws_tcp_state next, enum ws_seg_class cls,
                                        enum ws_direction dir)

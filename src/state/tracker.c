@@ -193,13 +193,11 @@ static void record_stray(struct ws_tracker *tr, const struct ws_flow_ref *ref,
 
 /* ---- applying the table ---------------------------------------------- */
 
-static void apply(struct ws_tracker *tr, struct ws_flow *f, int side, enum ws_seg_class cls,
-                  enum ws_direction dir, const struct ws_segment *seg, int64_t ts, const char *why)
+/* The table moved a side: what the event reports as "from", and why. */
+static void apply_change(struct ws_tracker *tr, struct ws_flow *f, int side, enum ws_tcp_state old,
+                         enum ws_tcp_state next, enum ws_seg_class cls, enum ws_direction dir,
+                         const struct ws_segment *seg, int64_t ts, const char *why)
 {
-    enum ws_tcp_state old = (enum ws_tcp_state)f->side[side].state;
-    enum ws_tcp_state next = ws_tcp_next_state(old, cls, dir);
-    if (next == old)
-        return;
     enum ws_tcp_state from = old == WS_NONE ? ws_tcp_implied_prior(next, cls, dir) : old;
     if (!why && cls == WS_SEG_RST && dir == WS_DIR_RCVD && old == WS_SYN_SENT)
         why = "connection refused";
@@ -207,6 +205,18 @@ static void apply(struct ws_tracker *tr, struct ws_flow *f, int side, enum ws_se
         why = "nothing listens";
     struct ws_cause cause = { .kind = WS_CAUSE_SEGMENT, .flags = seg->flags, .dir = dir, .note = why };
     set_state(tr, f, side, from, next, ts, cause);
+}
+
+/* Most segments move neither side: that answer is one table lookup, and the
+ * work of a transition stays out of this path. */
+static inline void apply(struct ws_tracker *tr, struct ws_flow *f, int side, enum ws_seg_class cls,
+                         enum ws_direction dir, const struct ws_segment *seg, int64_t ts,
+                         const char *why)
+{
+    enum ws_tcp_state old = (enum ws_tcp_state)f->side[side].state;
+    enum ws_tcp_state next = ws_tcp_next_state(old, cls, dir);
+    if (next != old)
+        apply_change(tr, f, side, old, next, cls, dir, seg, ts, why);
 }
 
 /* ---- flow life ------------------------------------------------------- */
@@ -236,7 +246,9 @@ static void update_tier(struct ws_tracker *tr, struct ws_flow *f)
     bool live = side_live((enum ws_tcp_state)f->side[0].state) ||
                 side_live((enum ws_tcp_state)f->side[1].state);
     bool both_spoke = f->side[0].seq_seen && f->side[1].seq_seen;
-    ws_flow_set_tier(&tr->flows, f, live && both_spoke ? WS_TIER_ESTABLISHED : WS_TIER_EXPENDABLE);
+    enum ws_flow_tier tier = live && both_spoke ? WS_TIER_ESTABLISHED : WS_TIER_EXPENDABLE;
+    if (f->tier != tier)   /* nearly every packet leaves it: spare the call */
+        ws_flow_set_tier(&tr->flows, f, tier);
 }
 
 /* Deadlines that moved later (the idle clock after each packet) are left
