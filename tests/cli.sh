@@ -483,6 +483,29 @@ else
   done
 fi
 
+# A file on disk is read by a reader thread, tracked, and written by a writer
+# thread; the same bytes on standard input go through one thread.  Both must
+# print the same lines, in the same order (peak memory aside).
+same_both_ways=0 differ_both_ways=""
+for f in "$scen"/*.pcap; do
+  for opts in "--json --table" "-tt --flows --table"; do
+    # shellcheck disable=SC2086
+    "$ws" $opts -r "$f" 2>&1 | sed 's/"peak_rss_kib":[0-9]*//; s/peak memory [0-9.]* MiB//' > "$tmp/threads.out"
+    # shellcheck disable=SC2086
+    "$ws" $opts -r - < "$f" 2>&1 | sed 's/"peak_rss_kib":[0-9]*//; s/peak memory [0-9.]* MiB//' > "$tmp/one.out"
+    if cmp -s "$tmp/threads.out" "$tmp/one.out"; then
+      same_both_ways=$((same_both_ways + 1))
+    else
+      differ_both_ways+=" $(basename "$f") ($opts)"
+    fi
+  done
+done
+if [ -z "$differ_both_ways" ] && [ "$same_both_ways" -gt 0 ]; then
+  pass "file (three threads) and stdin (one thread) print the same: $same_both_ways runs"
+else
+  fail "file and stdin print the same" "differ:$differ_both_ways"
+fi
+
 # Output that cannot be written is an error (1), not silence.
 if [ -w /dev/full ]; then
   timeout 60 "$ws" -q -r "$base" > /dev/full 2> "$tmp/err"

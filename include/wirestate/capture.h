@@ -27,6 +27,7 @@ struct ws_capture {
     char *iobuf;         /* offline: a large stdio buffer behind it */
     const char *source;  /* path, "-" or interface name, for messages */
     bool live;
+    bool regular_file;   /* offline from a file on disk (not stdin, a FIFO or a device) */
     int fd;              /* live: descriptor to poll */
     int dlt;
     uint64_t records;    /* records returned so far */

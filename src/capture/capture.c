@@ -24,6 +24,7 @@ static enum ws_status open_stream(struct ws_capture *c, const char *path, struct
         return ws_fail(err, WS_ERR_RUNTIME, "%s: %s", path, strerror(errno));
     if (S_ISDIR(st.st_mode))
         return ws_fail(err, WS_ERR_RUNTIME, "%s: is a directory, not a capture file", path);
+    c->regular_file = S_ISREG(st.st_mode);
     c->file = fopen(path, "rb");
     if (!c->file)
         return ws_fail(err, WS_ERR_RUNTIME, "%s: %s", path, strerror(errno));

@@ -6,6 +6,7 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "reader.h"
 #include "wirestate/async_sink.h"
@@ -248,6 +249,17 @@ int ws_run(const struct ws_options *o, struct ws_signals *sig, struct ws_capture
     struct ws_tracker_config cfg = o->tracker;
     if (cfg.hash_seed == 0)
         cfg.hash_seed = random_seed();
+    /* A file on disk is read in bulk: a reader and a writer thread share the
+     * work, and output not going to a terminal leaves in 1 MiB writes
+     * instead of stdio's 4 KiB (a million-connection capture writes
+     * gigabytes of lines; glibc ignores the size unless it is given the
+     * buffer, static because stdout is flushed after main returns).  A
+     * stream (stdin, a FIFO) may be a capture still being written: its
+     * lines should not wait for a thousand more packets. */
+    bool bulk = WS_THREADS && cap->regular_file;
+    static char output_buffer[1 << 20];
+    if (bulk && !isatty(fileno(stdout)))
+        setvbuf(stdout, output_buffer, _IOFBF, sizeof output_buffer);
     ws_reporter_init(&r.reporter, stdout, o->json);
     r.reporter.names = o->names;
     r.reporter.time_format = o->time_format;
@@ -255,7 +267,7 @@ int ws_run(const struct ws_options *o, struct ws_signals *sig, struct ws_capture
     r.reporter.flush_each = false;
     r.reporter.text_flows = o->flows;
     struct ws_sink sink = { o->no_events ? NULL : ws_report_emit, &r.reporter };
-    if (WS_THREADS && sink.emit && !cap->live) {
+    if (bulk && sink.emit) {
         /* Without a writer thread the lines are written here, just slower. */
         r.writer = ws_async_sink_start(sink, 0, NULL);
         if (r.writer)
@@ -271,10 +283,8 @@ int ws_run(const struct ws_options *o, struct ws_signals *sig, struct ws_capture
         r.next_table_us = wall_clock_us() + (int64_t)(o->interval_s * WS_USEC_PER_SEC);
 
     struct ws_error err = { 0 };
-    /* A file is read and decoded on a thread of its own; without one (or
-     * live, where packets are handled as they come) on this one. */
     struct ws_reader *reader = NULL;
-    if (WS_THREADS && !cap->live)
+    if (bulk)
         reader = ws_reader_start(cap, r.tracker.flows.hash_seed,
                                  o->count > 0 ? (uint64_t)o->count : 0, NULL);
     int status = reader ? track_from_reader(&r, reader, &err) : read_packets(&r, &err);

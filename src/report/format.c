@@ -111,7 +111,12 @@ void ws_report_line_done(struct ws_reporter *r)
 {
     if (r->flush_each)
         fflush(r->out);
-    if (ferror(r->out)) {
+#ifdef __GLIBC__
+    bool failed = ferror_unlocked(r->out);   /* one thread writes: no lock needed */
+#else
+    bool failed = ferror(r->out);
+#endif
+    if (failed) {
         r->write_errors++;
         clearerr(r->out);
     }
