@@ -233,20 +233,30 @@ struct ws_flow *ws_flow_lookup(struct ws_flow_table *t, const struct ws_flow_key
     return ws_flow_find(t, &ref);
 }
 
+/* A pool's array of chunk pointers with room for one more (doubling): the
+ * array to keep, or NULL without memory (the old one then stays valid). */
+static void *room_for_chunk(void *array, size_t count, size_t *capacity, size_t pointer_size)
+{
+    if (count < *capacity)
+        return array;
+    size_t cap = *capacity ? *capacity * 2 : 16;
+    void *grown = realloc(array, cap * pointer_size);
+    if (grown)
+        *capacity = cap;
+    return grown;
+}
+
 /* Records are carved from chunks so that a million flows cost a thousand
  * allocations, all made before the table first fills. */
 static bool add_chunk(struct ws_flow_table *t)
 {
     if ((t->chunk_count + 1) * WS_FLOW_CHUNK_RECORDS > WS_FLOW_MAX_INDEX)
         return false;
-    if (t->chunk_count == t->chunk_capacity) {
-        size_t cap = t->chunk_capacity ? t->chunk_capacity * 2 : 16;
-        struct ws_flow **chunks = realloc(t->chunks, cap * sizeof *chunks);
-        if (!chunks)
-            return false;
-        t->chunks = chunks;
-        t->chunk_capacity = cap;
-    }
+    struct ws_flow **chunks = room_for_chunk(t->chunks, t->chunk_count, &t->chunk_capacity,
+                                             sizeof *chunks);
+    if (!chunks)
+        return false;
+    t->chunks = chunks;
     size_t n = WS_FLOW_CHUNK_RECORDS;
     struct ws_flow *chunk = calloc(n, sizeof *chunk);
     if (!chunk)
@@ -264,14 +274,11 @@ static bool add_chunk(struct ws_flow_table *t)
 static union ws_v6_key *take_v6_key(struct ws_flow_table *t)
 {
     if (!t->v6_free) {
-        if (t->v6_chunk_count == t->v6_chunk_capacity) {
-            size_t cap = t->v6_chunk_capacity ? t->v6_chunk_capacity * 2 : 16;
-            union ws_v6_key **chunks = realloc(t->v6_chunks, cap * sizeof *chunks);
-            if (!chunks)
-                return NULL;
-            t->v6_chunks = chunks;
-            t->v6_chunk_capacity = cap;
-        }
+        union ws_v6_key **chunks = room_for_chunk(t->v6_chunks, t->v6_chunk_count,
+                                                  &t->v6_chunk_capacity, sizeof *chunks);
+        if (!chunks)
+            return NULL;
+        t->v6_chunks = chunks;
         union ws_v6_key *chunk = calloc(WS_FLOW_CHUNK_RECORDS, sizeof *chunk);
         if (!chunk)
             return NULL;
