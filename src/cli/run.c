@@ -31,15 +31,15 @@ static int64_t wall_clock_us(void)
     return (int64_t)ts.tv_sec * WS_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
-/* Live, a batch holds only what was already buffered, so it adds no delay.
- * Reading a file, batches are pipelined: the next batch is decoded and its
- * buckets and records requested while the current one is tracked, so the
- * loads have a whole batch's work to arrive in instead of a few ns; with a
- * reader thread (reader.c) the decoding happens on the other core. */
-
-/* Reading a file, a reader and a writer thread share the work (reader.c,
- * async_sink.c).  tools/bench-ablation.sh builds a WS_THREADS=0 variant to
- * measure what they give. */
+/* Packets come in batches (reader.h).  Live, and reading a stream (stdin, a
+ * FIFO), a batch holds what is there and is tracked at once, so lines are
+ * not held back.  A capture file on disk is read and decoded by a reader
+ * thread (reader.c) and its lines written by a writer thread (async_sink.c);
+ * without threads its batches are pipelined here: the next one is decoded
+ * and its buckets and records requested while the current one is tracked,
+ * so the loads have a batch's work to arrive in instead of a few ns.
+ * tools/bench-ablation.sh builds a WS_THREADS=0 variant to measure what the
+ * threads give. */
 #ifndef WS_THREADS
 #define WS_THREADS 1
 #endif
@@ -160,7 +160,7 @@ static int read_packets(struct ws_run *r, struct ws_error *err)
 {
     struct ws_batch batches[2];
     /* waiting: read, decoded and its records requested, not yet tracked
-     * (only while reading a file; always empty when live). */
+     * (only for a file on disk without threads; otherwise always empty). */
     struct ws_batch *waiting = &batches[0], *next = &batches[1];
     waiting->n = next->n = 0;
     waiting->prefetched = next->prefetched = 0;
@@ -175,7 +175,7 @@ static int read_packets(struct ws_run *r, struct ws_error *err)
             print_table(r);
         }
         enum ws_capture_next got = fill_batch(r, next, err);
-        if (!r->cap->live && got == WS_CAPTURE_PACKET) {   /* a full batch: more to come */
+        if (r->cap->regular_file && got == WS_CAPTURE_PACKET) {   /* a full batch: more to come */
             prefetch_batch(r, next, 2);
             handle_batch(r, waiting);
             prefetch_batch(r, next, 3);

@@ -63,6 +63,9 @@ void ws_report_summary(struct ws_reporter *r, const struct ws_summary *s, FILE *
         json_summary(r, s);
         ws_report_line_done(r);
     }
+    /* The lines go out before the human summary: with both streams on one
+     * terminal or file, it comes last, as tcpdump's does. */
+    fflush(r->out);
     if (human)
         human_summary(s, human);
 }
