@@ -1,5 +1,7 @@
 /* tcp.c - TCP header (RFC 9293 §3.1) and the options the tracker needs: MSS, window scale, SACK-permitted, timestamps. */
 #include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
 
 #include "bytes.h"
 #include "wirestate/decode.h"
@@ -24,6 +26,17 @@ enum {
     OPT_SACK_PERM_LEN = 2,
     OPT_TIMESTAMPS_LEN = 10
 };
+
+/* Both ports in one 4-byte store: the flow table reads them back as one word
+ * a few instructions later, and a load that spans two narrower stores
+ * cannot be forwarded from them (it waits for both to reach the cache). */
+static void store_ports(struct ws_segment *seg, uint16_t sport, uint16_t dport)
+{
+    _Static_assert(offsetof(struct ws_segment, dport) == offsetof(struct ws_segment, sport) + 2,
+                   "sport and dport are adjacent");
+    uint16_t pair[2] = { sport, dport };
+    memcpy((unsigned char *)seg + offsetof(struct ws_segment, sport), pair, sizeof pair);
+}
 
 /* Everything ws_decode_tcp() owns gets a defined value, even on failure, so
  * a segment never carries option flags left over from a previous packet. */
@@ -142,11 +155,13 @@ enum ws_decode_result ws_decode_tcp(const uint8_t *data, uint32_t caplen,
      * minimal header, no capture length would help. */
     if (ip_payload_len < TCP_MIN_HDR_LEN)
         return WS_DECODE_BAD_HEADER;
+    uint16_t sport, dport;
     if (!ws_span_ok(caplen, 0, TCP_MIN_CAPTURED) ||
-        !ws_rd_be16(data, caplen, 0, &seg->sport) || !ws_rd_be16(data, caplen, 2, &seg->dport) ||
+        !ws_rd_be16(data, caplen, 0, &sport) || !ws_rd_be16(data, caplen, 2, &dport) ||
         !ws_rd_be32(data, caplen, 4, &seg->seq) || !ws_rd_be32(data, caplen, 8, &seg->ack) ||
         !ws_rd_be16(data, caplen, 12, &off_flags))
         return WS_DECODE_TRUNCATED;
+    store_ports(seg, sport, dport);
 
     header_len = (uint32_t)(off_flags >> 12) * 4u;
     if (header_len < TCP_MIN_HDR_LEN || header_len > ip_payload_len)

@@ -148,9 +148,24 @@ static void pack_key(uint64_t seed, struct ws_flow_ref *ref, int family,
     ref->hash = key_hash(seed, ref->key, ref->key_len);
 }
 
+/* IPv4 endpoints compared as 4-byte words and 2-byte ports: the widths the
+ * decoder has just stored them with.  compare_endpoint()'s 8-byte loads
+ * would straddle those stores and stall on store forwarding (measured: a
+ * tenth of the reader thread's time on the small benchmark capture). */
+static int compare_endpoint_v4(const struct ws_segment *seg)
+{
+    uint32_t s, d;
+    memcpy(&s, seg->src.bytes, 4);
+    memcpy(&d, seg->dst.bytes, 4);
+    if (s != d)
+        return __builtin_bswap32(s) < __builtin_bswap32(d) ? -1 : 1;
+    return (int)seg->sport - (int)seg->dport;
+}
+
 void ws_flow_ref_with_seed(uint64_t hash_seed, const struct ws_segment *seg, struct ws_flow_ref *ref)
 {
-    int s = compare_endpoint(seg) <= 0 ? 0 : 1;
+    int order = seg->src.family == 6 ? compare_endpoint(seg) : compare_endpoint_v4(seg);
+    int s = order <= 0 ? 0 : 1;
     if (s == 0)
         pack_key(hash_seed, ref, seg->src.family, seg->src.bytes, seg->sport, seg->dst.bytes, seg->dport);
     else
