@@ -195,8 +195,7 @@ struct ws_flow *ws_flow_lookup(struct ws_flow_table *t, const struct ws_flow_key
  * packet's, else the lookup fields of the second (chains average one to two
  * records); deeper passes go on along the chain.  Only hints: nothing is
  * read that could change the result of a lookup. */
-void ws_flow_prefetch_bucket(const struct ws_flow_table *t, unsigned hash);
-void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigned hash, unsigned depth);
+/* (defined below, after ws_flow_at) */
 
 static inline bool ws_flow_table_full(const struct ws_flow_table *t)
 {
@@ -224,13 +223,99 @@ void ws_flow_remove(struct ws_flow_table *t, struct ws_flow *f);
  * arrived, what its removal touches besides it: its hash bucket and its
  * neighbours in uthash's lists and the activity list.  Only hints: any
  * record of the table may be passed, removed ones included. */
-void ws_flow_prefetch_record(const struct ws_flow *f);
-void ws_flow_prefetch_removal(const struct ws_flow_table *t, const struct ws_flow *f);
+/* (defined below, after ws_flow_at) */
 
 /* The record at a pool index (any index a record of this table carries). */
 static inline struct ws_flow *ws_flow_at(const struct ws_flow_table *t, uint32_t idx)
 {
     return &t->chunks[idx / WS_FLOW_CHUNK_RECORDS][idx % WS_FLOW_CHUNK_RECORDS];
+}
+
+/* ---- prefetch hints (see above) ----------------------------------------
+ * GCC 12's mod/ref analysis takes __builtin_prefetch for no effect at all, so
+ * it deletes a call to a function that only reads memory and prefetches as
+ * dead code, prefetches and all (-fno-ipa-modref keeps them).  That had
+ * silently removed the eviction and expiry prefetches.  An empty volatile asm
+ * is an effect the optimiser must keep; it emits no instruction.  Every
+ * function whose only work is prefetching starts with WS_KEEP_HINTS(). */
+#define WS_KEEP_HINTS() __asm__ volatile("")
+
+static inline void ws_flow_prefetch_bucket(const struct ws_flow_table *t, unsigned hash)
+{
+    WS_KEEP_HINTS();
+    if (t->by_key) {
+        const UT_hash_table *tbl = t->by_key->hh.tbl;
+        __builtin_prefetch(&tbl->buckets[hash & (tbl->num_buckets - 1U)]);
+    }
+}
+
+/* What a chain walk reads of a record: uthash's chain link, key pointer, key
+ * length and stored hash, then an IPv4 key right behind them; two lines at
+ * most.  Computed from the record's address alone: following hh.key would
+ * wait for the very load being requested. */
+static inline void ws_flow_prefetch_lookup_fields(const UT_hash_handle *h)
+{
+    WS_KEEP_HINTS();
+    _Static_assert(offsetof(struct ws_flow, hh) == 0, "a record starts with its handle");
+    const char *p = (const char *)h;
+    __builtin_prefetch(p + offsetof(UT_hash_handle, hh_next));
+    __builtin_prefetch(p + offsetof(struct ws_flow, key4) + WS_PACKED_KEY_V4 - 1);
+}
+
+/* All of a record, for the tracker that is about to update it. */
+static inline void ws_flow_prefetch_record(const struct ws_flow *f)
+{
+    WS_KEEP_HINTS();
+    const char *p = (const char *)f;
+    for (size_t off = 0; off < sizeof *f; off += 64)
+        __builtin_prefetch(p + off);
+    __builtin_prefetch(p + sizeof *f - 1);
+}
+
+static inline void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigned hash, unsigned depth)
+{
+    WS_KEEP_HINTS();
+    if (!t->by_key || depth == 0)
+        return;
+    const UT_hash_table *tbl = t->by_key->hh.tbl;
+    const UT_hash_handle *h = tbl->buckets[hash & (tbl->num_buckets - 1U)].hh_head;
+    /* The records before `depth` were requested by the earlier passes, so
+     * reading them here should not wait. */
+    for (unsigned i = 1; h && i < depth; i++) {
+        if (h->hashv == hash) {   /* most likely the flow itself */
+            ws_flow_prefetch_record((const struct ws_flow *)(const void *)h);
+            return;
+        }
+        h = h->hh_next;
+    }
+    if (h)
+        ws_flow_prefetch_lookup_fields(h);
+}
+
+static inline void ws_flow_prefetch_removal(const struct ws_flow_table *t, const struct ws_flow *f)
+{
+    WS_KEEP_HINTS();
+    /* The table's own handle, not f's: a removed record still points at
+     * the uthash table it left, which is freed when the table empties. */
+    if (!t->by_key)
+        return;
+    const UT_hash_table *tbl = t->by_key->hh.tbl;
+    /* HASH_DELETE: the bucket, the neighbours on the chain (their links sit
+     * in the handle, the record's first line) and in insertion order. */
+    __builtin_prefetch(&tbl->buckets[f->hh.hashv & (tbl->num_buckets - 1U)], 1);
+    if (f->hh.hh_prev)
+        __builtin_prefetch(f->hh.hh_prev, 1);
+    if (f->hh.hh_next)
+        __builtin_prefetch(f->hh.hh_next, 1);
+    if (f->hh.prev)
+        __builtin_prefetch(f->hh.prev, 1);
+    if (f->hh.next)
+        __builtin_prefetch(f->hh.next, 1);
+    /* The activity list's neighbours. */
+    if (f->older != WS_FLOW_NIL)
+        __builtin_prefetch(&ws_flow_at(t, f->older)->newer);
+    if (f->newer != WS_FLOW_NIL)
+        __builtin_prefetch(&ws_flow_at(t, f->newer)->older);
 }
 
 static inline struct ws_flow *ws_flow_at_or_null(const struct ws_flow_table *t, uint32_t idx)

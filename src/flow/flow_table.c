@@ -186,54 +186,6 @@ void ws_flow_ref_of_key(const struct ws_flow_table *t, const struct ws_flow_key 
     ref->sender = 0;
 }
 
-void ws_flow_prefetch_bucket(const struct ws_flow_table *t, unsigned hash)
-{
-    if (t->by_key) {
-        const UT_hash_table *tbl = t->by_key->hh.tbl;
-        __builtin_prefetch(&tbl->buckets[hash & (tbl->num_buckets - 1U)]);
-    }
-}
-
-/* What a chain walk reads of a record: uthash's chain link, key pointer, key
- * length and stored hash, then an IPv4 key right behind them; two lines at
- * most.  Computed from the record's address alone: following hh.key would
- * wait for the very load being requested. */
-static void prefetch_lookup_fields(const UT_hash_handle *h)
-{
-    _Static_assert(offsetof(struct ws_flow, hh) == 0, "a record starts with its handle");
-    const char *p = (const char *)h;
-    __builtin_prefetch(p + offsetof(UT_hash_handle, hh_next));
-    __builtin_prefetch(p + offsetof(struct ws_flow, key4) + WS_PACKED_KEY_V4 - 1);
-}
-
-/* All of a record, for the tracker that is about to update it. */
-void ws_flow_prefetch_record(const struct ws_flow *f)
-{
-    const char *p = (const char *)f;
-    for (size_t off = 0; off < sizeof *f; off += 64)
-        __builtin_prefetch(p + off);
-    __builtin_prefetch(p + sizeof *f - 1);
-}
-
-void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigned hash, unsigned depth)
-{
-    if (!t->by_key || depth == 0)
-        return;
-    const UT_hash_table *tbl = t->by_key->hh.tbl;
-    const UT_hash_handle *h = tbl->buckets[hash & (tbl->num_buckets - 1U)].hh_head;
-    /* The records before `depth` were requested by the earlier passes, so
-     * reading them here should not wait. */
-    for (unsigned i = 1; h && i < depth; i++) {
-        if (h->hashv == hash) {   /* most likely the flow itself */
-            ws_flow_prefetch_record((const struct ws_flow *)(const void *)h);
-            return;
-        }
-        h = h->hh_next;
-    }
-    if (h)
-        prefetch_lookup_fields(h);
-}
-
 struct ws_flow *ws_flow_find(struct ws_flow_table *t, const struct ws_flow_ref *ref)
 {
     struct ws_flow *f = NULL;
@@ -429,31 +381,6 @@ void ws_flow_remove(struct ws_flow_table *t, struct ws_flow *f)
     list_unlink(t, &t->tier[f->tier], f);
     release(t, f);
     t->count--;
-}
-
-void ws_flow_prefetch_removal(const struct ws_flow_table *t, const struct ws_flow *f)
-{
-    /* The table's own handle, not f's: a removed record still points at
-     * the uthash table it left, which is freed when the table empties. */
-    if (!t->by_key)
-        return;
-    const UT_hash_table *tbl = t->by_key->hh.tbl;
-    /* HASH_DELETE: the bucket, the neighbours on the chain (their links sit
-     * in the handle, the record's first line) and in insertion order. */
-    __builtin_prefetch(&tbl->buckets[f->hh.hashv & (tbl->num_buckets - 1U)]);
-    if (f->hh.hh_prev)
-        __builtin_prefetch(f->hh.hh_prev);
-    if (f->hh.hh_next)
-        __builtin_prefetch(f->hh.hh_next);
-    if (f->hh.prev)
-        __builtin_prefetch(f->hh.prev);
-    if (f->hh.next)
-        __builtin_prefetch(f->hh.next);
-    /* The activity list's neighbours. */
-    if (f->older != WS_FLOW_NIL)
-        __builtin_prefetch(&ws_flow_at(t, f->older)->newer);
-    if (f->newer != WS_FLOW_NIL)
-        __builtin_prefetch(&ws_flow_at(t, f->newer)->older);
 }
 
 static int by_id(const void *a, const void *b)
