@@ -196,12 +196,15 @@ static int read_packets(struct ws_run *r, struct ws_error *err)
     }
 }
 
-/* Tracks the batches a reader thread decodes, three at a time in flight:
- * the newest has its buckets requested, the middle one its records, the
- * oldest is tracked. */
+/* Tracks the batches a reader thread decodes, four in flight: each batch
+ * moves one place per batch tracked, and gets one prefetch pass per place
+ * (buckets, then the first record of each chain, then the second), so every
+ * pass has a whole batch of tracking to arrive before the next reads it. */
+#define TRACK_PIPELINE 4
+
 static int track_from_reader(struct ws_run *r, struct ws_reader *rd, struct ws_error *err)
 {
-    struct ws_batch *q[3];
+    struct ws_batch *q[TRACK_PIPELINE];
     size_t nq = 0;
     bool ended = false;
     while (!r->sig->stop) {
@@ -209,26 +212,22 @@ static int track_from_reader(struct ws_run *r, struct ws_reader *rd, struct ws_e
             r->sig->print_table = 0;
             print_table(r);
         }
-        while (!ended && nq < 3) {
+        while (!ended && nq < TRACK_PIPELINE) {
             struct ws_batch *b = nq == 0 ? ws_reader_next(rd) : ws_reader_next_ready(rd);
             if (!b) {
                 ended = nq == 0;
                 break;
             }
-            prefetch_batch(r, b, 1);
             q[nq++] = b;
         }
         if (nq == 0)
             break;
-        if (nq > 1)
-            prefetch_batch(r, q[1], 2);
+        for (size_t k = nq; k-- > 1;)   /* place k: TRACK_PIPELINE - k passes */
+            prefetch_batch(r, q[k], TRACK_PIPELINE - (unsigned)k);
         r->packets += q[0]->n;
         handle_batch(r, q[0]);
-        if (nq > 1)
-            prefetch_batch(r, q[1], 3);
         ws_reader_release(rd);
-        q[0] = q[1];
-        q[1] = q[2];
+        memmove(q, q + 1, (nq - 1) * sizeof q[0]);
         nq--;
     }
     return ws_reader_finish(rd, err);
