@@ -26,9 +26,10 @@ struct ws_batch {
     struct ws_flow_ref ref[WS_BATCH];
 };
 
-/* Decodes one packet into the batch, with its flow ref (key and hash). */
-void ws_batch_add(struct ws_batch *b, int dlt, const struct pcap_pkthdr *h, const uint8_t *data,
-                  uint64_t hash_seed);
+/* Decodes one packet into the batch. */
+void ws_batch_add(struct ws_batch *b, int dlt, const struct pcap_pkthdr *h, const uint8_t *data);
+/* The flow refs (key and hash) of the decoded packets from index `from` on. */
+void ws_batch_find_refs(struct ws_batch *b, size_t from, uint64_t hash_seed);
 
 /* ---- the reader thread (capture files) --------------------------------- */
 
@@ -36,7 +37,7 @@ struct ws_reader;
 
 /* Starts reading cap on a thread of its own, at most `count` packets (0: all).
  * NULL with *err set when it cannot start; the caller then reads itself. */
-struct ws_reader *ws_reader_start(struct ws_capture *cap, uint64_t hash_seed, uint64_t count,
+struct ws_reader *ws_reader_start(struct ws_capture *cap, uint64_t count,
                                   struct ws_error *err);
 /* The next batch, in order, waiting for it; NULL after the last one. */
 struct ws_batch *ws_reader_next(struct ws_reader *rd);

@@ -148,10 +148,11 @@ static void pack_key(uint64_t seed, struct ws_flow_ref *ref, int family,
     ref->hash = key_hash(seed, ref->key, ref->key_len);
 }
 
-/* IPv4 endpoints compared as 4-byte words and 2-byte ports: the widths the
- * decoder has just stored them with.  compare_endpoint()'s 8-byte loads
- * would straddle those stores and stall on store forwarding (measured: a
- * tenth of the reader thread's time on the small benchmark capture). */
+/* IPv4 endpoints compared as 4-byte words: the width the decoder stores
+ * them with, often just before (one thread reading a stream).  8-byte loads
+ * straddling narrower fresh stores stall on store forwarding; measured when
+ * the refs were computed right after decoding: a tenth of that thread's time
+ * on the small benchmark capture. */
 static int compare_endpoint_v4(const struct ws_segment *seg)
 {
     uint32_t s, d;
