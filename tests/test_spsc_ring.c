@@ -187,6 +187,33 @@ static void test_wait_consumed(void **state)
     ws_ring_free(r);
 }
 
+/* The producer's view of how far ahead it is: what it pushed minus what the
+ * consumer gave back, as of the last hand-over (one thread plays both). */
+static void test_backlog_as_of_last_hand_over(void **state)
+{
+    (void)state;
+    struct ws_ring *r = ws_ring_new(sizeof(struct item), 6);   /* rounds up to 8 */
+    assert_non_null(r);
+    assert_int_equal(ws_ring_size(r), 8);
+    assert_int_equal(ws_ring_backlog(r), 0);
+    for (uint64_t n = 0; n < 3; n++) {
+        struct item *it = ws_ring_slot(r);
+        it->n = n;
+        ws_ring_push(r);
+    }
+    assert_int_equal(ws_ring_backlog(r), 3);   /* nothing given back yet */
+    ws_ring_flush(r);
+    assert_non_null(ws_ring_next(r));
+    assert_non_null(ws_ring_next(r));
+    ws_ring_release(r);
+    ws_ring_release(r);
+    /* Released items count as given back once they are handed over, which
+     * the consumer does every quarter of the ring (here every 2). */
+    ws_ring_flush(r);
+    assert_int_equal(ws_ring_backlog(r), 1);
+    ws_ring_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -194,6 +221,7 @@ int main(void)
         cmocka_unit_test(test_read_ahead_keeps_held_slots),
         cmocka_unit_test(test_abandon_frees_the_producer),
         cmocka_unit_test(test_wait_consumed),
+        cmocka_unit_test(test_backlog_as_of_last_hand_over),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

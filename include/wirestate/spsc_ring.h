@@ -40,6 +40,11 @@ void ws_ring_close(struct ws_ring *r);
 void ws_ring_wait_consumed(struct ws_ring *r);
 /* The consumer wants nothing more (ws_ring_abandon). */
 bool ws_ring_abandoned(const struct ws_ring *r);
+/* Items pushed and not yet given back, as of the last hand-over (no lock):
+ * how far ahead of the consumer the producer is.  Out of the ring's size
+ * (ws_ring_size). */
+size_t ws_ring_backlog(const struct ws_ring *r);
+size_t ws_ring_size(const struct ws_ring *r);
 
 /* ---- consumer ---- */
 

@@ -21,6 +21,7 @@ struct ws_batch {
     size_t n;
     unsigned prefetched;               /* passes done: 0 none, 1 buckets, 2 and 3 chain depths */
     enum ws_capture_next end;          /* reader thread: what ended it (PACKET: it is full) */
+    bool refs_found;                   /* ref[] filled in (ws_batch_find_refs) */
     struct ws_segment seg[WS_BATCH];
     enum ws_decode_result res[WS_BATCH];
     struct ws_flow_ref ref[WS_BATCH];
@@ -36,8 +37,11 @@ void ws_batch_find_refs(struct ws_batch *b, size_t from, uint64_t hash_seed);
 struct ws_reader;
 
 /* Starts reading cap on a thread of its own, at most `count` packets (0: all).
+ * The reader also finds the batches' flow refs while it is ahead of the
+ * tracker (it then has time to spare); otherwise refs_found is false and the
+ * tracker finds them itself. 
  * NULL with *err set when it cannot start; the caller then reads itself. */
-struct ws_reader *ws_reader_start(struct ws_capture *cap, uint64_t count,
+struct ws_reader *ws_reader_start(struct ws_capture *cap, uint64_t hash_seed, uint64_t count,
                                   struct ws_error *err);
 /* The next batch, in order, waiting for it; NULL after the last one. */
 struct ws_batch *ws_reader_next(struct ws_reader *rd);

@@ -219,7 +219,8 @@ static int track_from_reader(struct ws_run *r, struct ws_reader *rd, struct ws_e
                 ended = nq == 0;
                 break;
             }
-            ws_batch_find_refs(b, 0, r->tracker.flows.hash_seed);
+            if (!b->refs_found)
+                ws_batch_find_refs(b, 0, r->tracker.flows.hash_seed);
             q[nq++] = b;
         }
         if (nq == 0)
@@ -286,7 +287,8 @@ int ws_run(const struct ws_options *o, struct ws_signals *sig, struct ws_capture
     struct ws_error err = { 0 };
     struct ws_reader *reader = NULL;
     if (bulk)
-        reader = ws_reader_start(cap, o->count > 0 ? (uint64_t)o->count : 0, NULL);
+        reader = ws_reader_start(cap, r.tracker.flows.hash_seed,
+                                 o->count > 0 ? (uint64_t)o->count : 0, NULL);
     int status = reader ? track_from_reader(&r, reader, &err) : read_packets(&r, &err);
     if (cap->live)
         ws_tracker_advance(&r.tracker, wall_clock_us());

@@ -136,6 +136,16 @@ bool ws_ring_abandoned(const struct ws_ring *r)
     return atomic_load_explicit(&r->abandoned, memory_order_relaxed);
 }
 
+size_t ws_ring_backlog(const struct ws_ring *r)
+{
+    return (size_t)(r->pushed - r->consumed_seen);
+}
+
+size_t ws_ring_size(const struct ws_ring *r)
+{
+    return r->mask + 1;
+}
+
 /* ---- consumer ---------------------------------------------------------- */
 
 static void give_back_locked(struct ws_ring *r)
