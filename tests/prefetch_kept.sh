@@ -23,6 +23,7 @@ void probe_bucket(struct ws_flow_table *t, struct ws_flow *f) { ws_flow_prefetch
 void probe_chain(struct ws_flow_table *t, struct ws_flow *f) { ws_flow_prefetch_chain(t, f->hh.hashv, 2); }
 void probe_record(struct ws_flow_table *t, struct ws_flow *f) { (void)t; ws_flow_prefetch_record(f); }
 void probe_removal(struct ws_flow_table *t, struct ws_flow *f) { ws_flow_prefetch_removal(t, f); }
+void probe_neighbours(struct ws_flow_table *t, struct ws_flow *f) { ws_flow_prefetch_neighbours(t, f->hh.hashv); }
 PROBE
 passed=0 failed=0
 for opt in -O2 -O3; do
@@ -30,7 +31,7 @@ for opt in -O2 -O3; do
     echo "FAIL: probe does not compile with $cc $opt: $(head -n 1 "$tmp/err")"
     exit 1
   fi
-  for fn in probe_bucket probe_chain probe_record probe_removal; do
+  for fn in probe_bucket probe_chain probe_record probe_removal probe_neighbours; do
     # The function's body: from its label to its .size directive.
     n=$(awk -v fn="$fn" '$0 == fn ":" {on = 1} on && /\.size/ {on = 0} on' "$tmp/probe.s" | grep -c "$insn")
     if [ "$n" -gt 0 ]; then

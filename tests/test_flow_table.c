@@ -1090,6 +1090,7 @@ static void test_find_agrees_with_lookup(void **state)
         /* Prefetching changes nothing, whatever the depth. */
         ws_flow_prefetch_bucket(&t, ref.hash);
         ws_flow_prefetch_chain(&t, ref.hash, (unsigned)(op % 4));
+        ws_flow_prefetch_neighbours(&t, ref.hash);
 
         struct ws_flow *by_ref = ws_flow_find(&t, &ref);
         struct ws_flow *by_key = ws_flow_lookup(&t, &k);
@@ -1136,6 +1137,7 @@ static void test_prefetch_safe_on_empty_table(void **state)
             ws_flow_prefetch_bucket(&t, hashes[i]);
             for (unsigned depth = 0; depth <= 3; depth++)
                 ws_flow_prefetch_chain(&t, hashes[i], depth);
+            ws_flow_prefetch_neighbours(&t, hashes[i]);
         }
         struct ws_flow_key k;
         int side;
@@ -1158,7 +1160,9 @@ static void test_prefetch_safe_on_empty_table(void **state)
             for (size_t h = 0; h < sizeof hashes / sizeof hashes[0]; h++) {
                 ws_flow_prefetch_bucket(&t, hashes[h]);
                 ws_flow_prefetch_chain(&t, hashes[h], 1 + (unsigned)(i % 40));
+                ws_flow_prefetch_neighbours(&t, hashes[h]);
             }
+            ws_flow_prefetch_neighbours(&t, ref.hash);   /* the flow just added: the newest */
         }
         assert_non_null(t.by_key);
         /* Emptied again: uthash's table is gone, the hints still safe. */

@@ -292,6 +292,28 @@ static inline void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigne
         ws_flow_prefetch_lookup_fields(h);
 }
 
+/* Once the chain's records have arrived: the activity-list neighbours of the
+ * record whose stored hash is `hash` (most likely the packet's flow), which
+ * touching it (ws_flow_touch) rewrites. */
+static inline void ws_flow_prefetch_neighbours(const struct ws_flow_table *t, unsigned hash)
+{
+    WS_KEEP_HINTS();
+    if (!t->by_key)
+        return;
+    const UT_hash_table *tbl = t->by_key->hh.tbl;
+    const UT_hash_handle *h = tbl->buckets[hash & (tbl->num_buckets - 1U)].hh_head;
+    for (unsigned i = 0; h && i < 2; i++, h = h->hh_next) {
+        if (h->hashv != hash)
+            continue;
+        const struct ws_flow *f = (const struct ws_flow *)(const void *)h;
+        if (f->older != WS_FLOW_NIL)
+            __builtin_prefetch(&ws_flow_at(t, f->older)->newer, 1);
+        if (f->newer != WS_FLOW_NIL)
+            __builtin_prefetch(&ws_flow_at(t, f->newer)->older, 1);
+        return;
+    }
+}
+
 static inline void ws_flow_prefetch_removal(const struct ws_flow_table *t, const struct ws_flow *f)
 {
     WS_KEEP_HINTS();
