@@ -284,6 +284,10 @@ static inline void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigne
     for (unsigned i = 1; h && i < depth; i++) {
         if (h->hashv == hash) {   /* most likely the flow itself */
             ws_flow_prefetch_record((const struct ws_flow *)(const void *)h);
+            if (h->keylen != WS_PACKED_KEY_V4) {   /* an IPv6 key lives in its own pool */
+                __builtin_prefetch(h->key);
+                __builtin_prefetch((const char *)h->key + WS_PACKED_KEY_V6 - 1);
+            }
             return;
         }
         h = h->hh_next;
