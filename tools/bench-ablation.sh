@@ -5,8 +5,9 @@
 # Usage: tools/bench-ablation.sh [--rounds N] [--base COMMIT]
 #
 #   --rounds N       rounds per build and row (default 3)
-#   --base COMMIT    the "before" build (default f7ba39d: the state measured
-#                    at the previous stop: timing wheel, 280-byte records,
+#   --base COMMIT    the "before" build (default b610dc4: the state at the
+#                    previous stop, with reader and writer threads; the stop
+#                    before that was f7ba39d: timing wheel, 280-byte records,
 #                    batches of 16 with in-batch prefetch, one thread)
 #
 # Builds (Release, in WS_ABLATION_DIR, default /tmp/wirestate-ablation):
@@ -29,7 +30,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tools/bench-captures.sh
 . "$root/tools/bench-captures.sh"
 rounds=3
-base_commit=f7ba39d
+base_commit=b610dc4
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 while [ $# -gt 0 ]; do
   case $1 in
@@ -98,8 +99,8 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) 
 echo
 echo "Ablation, $(date -u '+%Y-%m-%d %H:%M UTC'), base $base_commit, head $(git -C "$root" rev-parse --short HEAD)$([ -n "$(git -C "$root" status --porcelain -- src include)" ] && echo ' + uncommitted changes'); medians of $rounds; pkt/s"
 echo
-echo "| row | base | nobatch | onethread | head | base -> onethread | nobatch -> onethread | onethread -> head |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| row | base | nobatch | onethread | head | base -> head | base -> onethread | nobatch -> onethread | onethread -> head |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for row in "${rows[@]}"; do
   IFS='|' read -r label pcap _ <<<"$row"
   n=$(packets "$pcap")
@@ -109,5 +110,5 @@ for row in "${rows[@]}"; do
     rate[$b]=$(awk -v n="$n" -v s="$(median ${secs[$label,$b]})" 'BEGIN { printf "%.0f", n / s }')
   done
   awk -v l="$label" -v a="${rate[base]}" -v b="${rate[nobatch]}" -v c="${rate[onethread]}" -v d="${rate[head]}" 'BEGIN {
-    printf "| %s | %.2f M | %.2f M | %.2f M | %.2f M | %.2fx | %.2fx | %.2fx |\n", l, a / 1e6, b / 1e6, c / 1e6, d / 1e6, c / a, c / b, d / c }'
+    printf "| %s | %.2f M | %.2f M | %.2f M | %.2f M | %.2fx | %.2fx | %.2fx | %.2fx |\n", l, a / 1e6, b / 1e6, c / 1e6, d / 1e6, d / a, c / a, c / b, d / c }'
 done
