@@ -680,6 +680,60 @@ static void test_history_keeps_last_letter_when_full(void **state)
     assert_memory_equal(t.z.history, "ShArrr", 6);
 }
 
+/* The fast paths of ws_zeek_observe (plain ACKs, a connection's opening
+ * bare SYN) leave the record exactly as the general rules do: random
+ * three-segment starts, every flag mix, sequence numbers at the edges,
+ * zero and missing windows, either side first. */
+static uint32_t lcg(uint32_t *x)
+{
+    *x = *x * 1664525u + 1013904223u;
+    return *x >> 8;
+}
+
+static void random_segment(uint32_t *x, struct ws_segment *s)
+{
+    static const uint16_t mixes[] = {
+        F_SYN, F_SYN | F_PSH, F_SYN | F_ACK, F_ACK, F_ACK | F_PSH, F_FIN | F_ACK, F_RST,
+        F_RST | F_ACK, F_SYN | F_FIN, F_FIN | F_RST, 0, F_PSH,
+    };
+    static const uint32_t seqs[] = { 0, 1, 0x7fffffffu, 0x80000000u, 0xffffffffu, 0xfffffff0u };
+    static const uint32_t lens[] = { 0, 0, 1, 100, 1460 };
+    static const uint16_t windows[] = { 0, 1, 8192 };
+
+    memset(s, 0, sizeof *s);
+    s->flags = mixes[lcg(x) % (sizeof mixes / sizeof mixes[0])];
+    s->seq = lcg(x) % 3 == 0 ? seqs[lcg(x) % (sizeof seqs / sizeof seqs[0])] : lcg(x) * 2654435761u;
+    s->ack = lcg(x) * 40503u;
+    s->payload_len = lens[lcg(x) % (sizeof lens / sizeof lens[0])];
+    s->has_window = lcg(x) % 4 != 0;
+    s->window = windows[lcg(x) % (sizeof windows / sizeof windows[0])];
+    s->sport = lcg(x) % 2 ? 443 : 40000;
+    s->dport = lcg(x) % 2 ? 80 : 5555;
+}
+
+static void test_fast_paths_match_general_rules(void **state)
+{
+    (void)state;
+    uint32_t x = 12345;
+    for (int run = 0; run < 20000; run++) {
+        struct ws_zeek_conn fast, general;
+        int first = (int)(lcg(&x) % 2);
+        ws_zeek_init(&fast, first);
+        ws_zeek_init(&general, first);
+        for (int n = 0; n < 3; n++) {
+            struct ws_segment s;
+            random_segment(&x, &s);
+            int side = n == 0 && lcg(&x) % 4 != 0 ? first : (int)(lcg(&x) % 2);
+            ws_zeek_observe(&fast, &s, side);
+            ws_zeek_observe_general(&general, &s, side);
+            if (memcmp(&fast, &general, sizeof fast) != 0)
+                fail_msg("run %d segment %d (flags 0x%x seq %u len %u window %u/%d side %d): "
+                         "history \"%s\" against \"%s\"", run, n, s.flags, s.seq, s.payload_len,
+                         s.window, s.has_window, side, fast.history, general.history);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -716,6 +770,7 @@ int main(void)
         cmocka_unit_test(test_odd_flags),
         cmocka_unit_test(test_no_checksum_letter),
         cmocka_unit_test(test_history_keeps_last_letter_when_full),
+        cmocka_unit_test(test_fast_paths_match_general_rules),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

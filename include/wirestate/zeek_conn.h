@@ -50,6 +50,9 @@ void ws_zeek_init(struct ws_zeek_conn *z, int first_sender_side);
 /* Every segment of the flow, in capture order, including ones the RFC
  * machine ignores; sender_side is the flow side (0 or 1) that sent it. */
 void ws_zeek_observe(struct ws_zeek_conn *z, const struct ws_segment *seg, int sender_side);
+/* The same through the general rules only, without the fast paths for plain
+ * ACKs and opening SYNs: for tests that hold the fast paths to it. */
+void ws_zeek_observe_general(struct ws_zeek_conn *z, const struct ws_segment *seg, int sender_side);
 
 /* "S0", "SF", "REJ", ... from the endpoint states and history; orig_bytes and
  * resp_bytes are the payload bytes each direction sent (REJ needs them). */

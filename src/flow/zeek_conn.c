@@ -722,12 +722,45 @@ static __attribute__((noinline)) void observe_any(struct ws_zeek_conn *z, const 
         check_gap(z, p, ack_no, clean(z, p) && clean(z, r));
 }
 
+/* A connection's first segment is a bare SYN (no payload, no zero window):
+ * how nearly every connection starts, and every packet of a SYN flood. */
+static bool opening_syn(const struct ws_zeek_conn *z, const struct ws_segment *seg)
+{
+    return !(z->zc_bits[2] & BITS_STARTED) &&
+           (seg->flags & (WS_TCP_SYN | WS_TCP_FIN | WS_TCP_RST | WS_TCP_ACK)) == WS_TCP_SYN &&
+           seg->payload_len == 0 && !(seg->has_window && seg->window == 0);
+}
+
+/* What observe_any() does with an opening SYN, on a record still as
+ * ws_zeek_init() left it: its sender is the originator (no flip for a bare
+ * SYN), its sequence space starts (one past the SYN, nothing unseen), 'S' is
+ * recorded with the SYN's number, and it is SYN_SENT.  No other rule can
+ * apply.  test_zeek_conn compares the two for many segments. */
+static void observe_opening_syn(struct ws_zeek_conn *z, const struct ws_segment *seg, int sender_side)
+{
+    z->zc_bits[2] |= BITS_STARTED;
+    z->orig_side = (uint8_t)(sender_side ? 1 : 0);
+    z->zc_last_seq[0] = seg->seq + 1;
+    z->zc_unseen[0] = 0;
+    z->zc_bits[0] |= SEEN_SYN;
+    add_letter(z, 0, 'S');
+    z->zc_memo[0][MEMO_SYN] = lo16(seg->seq);
+    set_state(z, 0, WS_ZEEK_SYN_SENT);
+}
+
 void ws_zeek_observe(struct ws_zeek_conn *z, const struct ws_segment *seg, int sender_side)
 {
     if (plain_ack(z, seg->flags))
         observe_plain_ack(z, seg, (sender_side ? 1 : 0) == z->orig_side ? 0 : 1);
+    else if (opening_syn(z, seg))
+        observe_opening_syn(z, seg, sender_side);
     else
         observe_any(z, seg, sender_side);
+}
+
+void ws_zeek_observe_general(struct ws_zeek_conn *z, const struct ws_segment *seg, int sender_side)
+{
+    observe_any(z, seg, sender_side);
 }
 
 /* README "How conn_state is computed": /^\^?S[^HAFGIQ]*R.*$/. */
