@@ -56,7 +56,8 @@ static void add_packet(struct ws_run *r, struct ws_batch *b, const struct pcap_p
 }
 
 /* Runs the batch's prefetch passes up to `passes`: 1 requests the hash
- * buckets, 2 and 3 the records on the chains (depths 1 and 2). */
+ * buckets, 2 and 3 the records on the chains (depths 1 and 2), 4 the flows'
+ * neighbours in the activity list (ws_tracker_prefetch_flow). */
 static void prefetch_batch(struct ws_run *r, struct ws_batch *b, unsigned passes)
 {
     for (; b->prefetched < passes; b->prefetched++)
