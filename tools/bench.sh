@@ -19,7 +19,9 @@
 # [bare read with a 1 MiB stdio buffer, bare read with libpcap's default
 # buffer, wirestate], medians of the wall times (whole process, /usr/bin/time
 # for peak RSS).  Ratio = wirestate pkt/s / bare pkt/s with the 1 MiB buffer
-# (the same buffer wirestate uses).  RSS per tracked flow = (peak RSS - peak
+# (the same buffer wirestate uses); below the table, each round's own ratio
+# (its wirestate run over the bare run just before it), whose spread shows
+# how much the machine drifted.  RSS per tracked flow = (peak RSS - peak
 # RSS of the same command on an empty capture) / most flows tracked at once.
 # Before the timings, each capture's final table (--table --json --no-events,
 # a --max-flows nothing reaches) is compared with gencap's expected count of
@@ -208,6 +210,16 @@ for row in "${rows[@]}"; do
   pps_b0=$(awk -v p="$packets" -v t="$mb0" 'BEGIN { print p / t }')
   pps_w=$(awk -v p="$packets" -v t="$mw" 'BEGIN { print p / t }')
   ratio=$(awk -v a="$pps_w" -v b="$pps_b1" 'BEGIN { printf "%.3f", a / b }')
+  # Each round's own ratio (its wirestate run over the bare run just before
+  # it): on a shared machine the bare rate drifts between rounds, and the
+  # spread of these shows how much of a difference is the machine.
+  pr=()
+  for ((i = 0; i < rounds; i++)); do
+    pr+=("$(awk -v b="${b1[$i]}" -v w="${w[$i]}" 'BEGIN { printf "%.3f", b / w }')")
+  done
+  pr_sorted=$(printf '%s\n' "${pr[@]}" | sort -g | tr '\n' ' ')
+  pr_median=$(awk -v m="$(median "${pr[@]}")" 'BEGIN { printf "%.3f", m }')
+  notes+=("$label: ratio per round, lowest to highest: ${pr_sorted% } (median $pr_median)")
 
   # Flows tracked at the end: wirestate's summary.  Most at once: wirestate's
   # if its summary reports it, else gencap's model (bounded by --max-flows).
