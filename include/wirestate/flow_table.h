@@ -186,17 +186,6 @@ struct ws_flow *ws_flow_find(struct ws_flow_table *t, const struct ws_flow_ref *
 /* The same by key alone (the hash computed here). */
 struct ws_flow *ws_flow_lookup(struct ws_flow_table *t, const struct ws_flow_key *key);
 
-/* Looking a flow up costs a cache miss for the hash bucket and one for each
- * record on its chain, and updating it a few more for the rest of the record.
- * A caller holding several packets starts those loads early, in passes over
- * the batch, each once the previous pass's loads have had time to arrive:
- * first the buckets; then (depth 1) the lookup fields of each chain's first
- * record; then (depth 2) the whole of that record if its stored hash is the
- * packet's, else the lookup fields of the second (chains average one to two
- * records); deeper passes go on along the chain.  Only hints: nothing is
- * read that could change the result of a lookup. */
-/* (defined below, after ws_flow_at) */
-
 static inline bool ws_flow_table_full(const struct ws_flow_table *t)
 {
     return t->count >= t->max_flows;
@@ -216,22 +205,32 @@ void ws_flow_set_tier(struct ws_flow_table *t, struct ws_flow *f, enum ws_flow_t
 /* Unlinks f and returns its record to the pool (the caller cancels its timer). */
 void ws_flow_remove(struct ws_flow_table *t, struct ws_flow *f);
 
-/* Removing a flow costs a cache miss for its record and one for each
- * neighbour it is unlinked from, which only the record names.  A caller that
- * knows which flows go next (the next eviction victim, the timers' due heap)
- * starts those loads early: the whole record first, then, once it has
- * arrived, what its removal touches besides it: its hash bucket and its
- * neighbours in uthash's lists and the activity list.  Only hints: any
- * record of the table may be passed, removed ones included. */
-/* (defined below, after ws_flow_at) */
-
 /* The record at a pool index (any index a record of this table carries). */
 static inline struct ws_flow *ws_flow_at(const struct ws_flow_table *t, uint32_t idx)
 {
     return &t->chunks[idx / WS_FLOW_CHUNK_RECORDS][idx % WS_FLOW_CHUNK_RECORDS];
 }
 
-/* ---- prefetch hints (see above) ----------------------------------------
+/* ---- prefetch hints -----------------------------------------------------
+ * Looking a flow up costs a cache miss for the hash bucket and one for each
+ * record on its chain, and updating it a few more for the rest of the record.
+ * A caller holding several packets starts those loads early, in passes over
+ * the batch, each once the previous pass's loads have had time to arrive:
+ * first the buckets; then (depth 1) the lookup fields of each chain's first
+ * record; then (depth 2) the whole of that record if its stored hash is the
+ * packet's, else the lookup fields of the second (chains average one to two
+ * records); then the flow's neighbours in the activity list.
+ *
+ * Removing a flow costs a cache miss for its record and one for each
+ * neighbour it is unlinked from, which only the record names.  A caller that
+ * knows which flows go next (the next eviction victim, the timers' due heap)
+ * starts those loads early: the whole record first, then, once it has
+ * arrived, its hash bucket and its neighbours in uthash's lists and the
+ * activity list.
+ *
+ * Only hints: nothing is read that could change a lookup, and any record of
+ * the table may be passed, removed ones included.
+ *
  * GCC 12's mod/ref analysis takes __builtin_prefetch for no effect at all, so
  * it deletes a call to a function that only reads memory and prefetches as
  * dead code, prefetches and all (-fno-ipa-modref keeps them).  That had
@@ -240,13 +239,23 @@ static inline struct ws_flow *ws_flow_at(const struct ws_flow_table *t, uint32_t
  * function whose only work is prefetching starts with WS_KEEP_HINTS(). */
 #define WS_KEEP_HINTS() __asm__ volatile("")
 
+/* The bucket a hash falls in; NULL while uthash has no table (no flows).
+ * The table's own handle, not a record's: a removed record still points at
+ * the uthash table it left, which is freed when the table empties. */
+static inline const UT_hash_bucket *ws_flow_bucket_of(const struct ws_flow_table *t, unsigned hash)
+{
+    if (!t->by_key)
+        return NULL;
+    const UT_hash_table *tbl = t->by_key->hh.tbl;
+    return &tbl->buckets[hash & (tbl->num_buckets - 1U)];
+}
+
 static inline void ws_flow_prefetch_bucket(const struct ws_flow_table *t, unsigned hash)
 {
     WS_KEEP_HINTS();
-    if (t->by_key) {
-        const UT_hash_table *tbl = t->by_key->hh.tbl;
-        __builtin_prefetch(&tbl->buckets[hash & (tbl->num_buckets - 1U)]);
-    }
+    const UT_hash_bucket *b = ws_flow_bucket_of(t, hash);
+    if (b)
+        __builtin_prefetch(b);
 }
 
 /* What a chain walk reads of a record: uthash's chain link, key pointer, key
@@ -272,13 +281,25 @@ static inline void ws_flow_prefetch_record(const struct ws_flow *f)
     __builtin_prefetch(p + sizeof *f - 1);
 }
 
+/* The links of f's neighbours in the activity list, which unlinking f
+ * (touching or removing it) rewrites. */
+static inline void ws_flow_prefetch_activity_neighbours(const struct ws_flow_table *t,
+                                                        const struct ws_flow *f)
+{
+    WS_KEEP_HINTS();
+    if (f->older != WS_FLOW_NIL)
+        __builtin_prefetch(&ws_flow_at(t, f->older)->newer, 1);
+    if (f->newer != WS_FLOW_NIL)
+        __builtin_prefetch(&ws_flow_at(t, f->newer)->older, 1);
+}
+
 static inline void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigned hash, unsigned depth)
 {
     WS_KEEP_HINTS();
-    if (!t->by_key || depth == 0)
+    const UT_hash_bucket *b = ws_flow_bucket_of(t, hash);
+    if (!b || depth == 0)
         return;
-    const UT_hash_table *tbl = t->by_key->hh.tbl;
-    const UT_hash_handle *h = tbl->buckets[hash & (tbl->num_buckets - 1U)].hh_head;
+    const UT_hash_handle *h = b->hh_head;
     /* The records before `depth` were requested by the earlier passes, so
      * reading them here should not wait. */
     for (unsigned i = 1; h && i < depth; i++) {
@@ -297,38 +318,30 @@ static inline void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigne
 }
 
 /* Once the chain's records have arrived: the activity-list neighbours of the
- * record whose stored hash is `hash` (most likely the packet's flow), which
- * touching it (ws_flow_touch) rewrites. */
+ * record among the first two whose stored hash is `hash` (most likely the
+ * packet's flow). */
 static inline void ws_flow_prefetch_neighbours(const struct ws_flow_table *t, unsigned hash)
 {
     WS_KEEP_HINTS();
-    if (!t->by_key)
-        return;
-    const UT_hash_table *tbl = t->by_key->hh.tbl;
-    const UT_hash_handle *h = tbl->buckets[hash & (tbl->num_buckets - 1U)].hh_head;
+    const UT_hash_bucket *b = ws_flow_bucket_of(t, hash);
+    const UT_hash_handle *h = b ? b->hh_head : NULL;
     for (unsigned i = 0; h && i < 2; i++, h = h->hh_next) {
-        if (h->hashv != hash)
-            continue;
-        const struct ws_flow *f = (const struct ws_flow *)(const void *)h;
-        if (f->older != WS_FLOW_NIL)
-            __builtin_prefetch(&ws_flow_at(t, f->older)->newer, 1);
-        if (f->newer != WS_FLOW_NIL)
-            __builtin_prefetch(&ws_flow_at(t, f->newer)->older, 1);
-        return;
+        if (h->hashv == hash) {
+            ws_flow_prefetch_activity_neighbours(t, (const struct ws_flow *)(const void *)h);
+            return;
+        }
     }
 }
 
 static inline void ws_flow_prefetch_removal(const struct ws_flow_table *t, const struct ws_flow *f)
 {
     WS_KEEP_HINTS();
-    /* The table's own handle, not f's: a removed record still points at
-     * the uthash table it left, which is freed when the table empties. */
-    if (!t->by_key)
+    const UT_hash_bucket *b = ws_flow_bucket_of(t, f->hh.hashv);
+    if (!b)
         return;
-    const UT_hash_table *tbl = t->by_key->hh.tbl;
     /* HASH_DELETE: the bucket, the neighbours on the chain (their links sit
      * in the handle, the record's first line) and in insertion order. */
-    __builtin_prefetch(&tbl->buckets[f->hh.hashv & (tbl->num_buckets - 1U)], 1);
+    __builtin_prefetch(b, 1);
     if (f->hh.hh_prev)
         __builtin_prefetch(f->hh.hh_prev, 1);
     if (f->hh.hh_next)
@@ -337,11 +350,7 @@ static inline void ws_flow_prefetch_removal(const struct ws_flow_table *t, const
         __builtin_prefetch(f->hh.prev, 1);
     if (f->hh.next)
         __builtin_prefetch(f->hh.next, 1);
-    /* The activity list's neighbours. */
-    if (f->older != WS_FLOW_NIL)
-        __builtin_prefetch(&ws_flow_at(t, f->older)->newer);
-    if (f->newer != WS_FLOW_NIL)
-        __builtin_prefetch(&ws_flow_at(t, f->newer)->older);
+    ws_flow_prefetch_activity_neighbours(t, f);
 }
 
 static inline struct ws_flow *ws_flow_at_or_null(const struct ws_flow_table *t, uint32_t idx)

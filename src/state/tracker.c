@@ -458,7 +458,6 @@ void ws_tracker_prepare(const struct ws_tracker *tr, const struct ws_segment *se
 void ws_tracker_prefetch_flow(const struct ws_tracker *tr, const struct ws_flow_ref *ref,
                               unsigned depth)
 {
-    WS_KEEP_HINTS();
     if (tr->flows.count < WS_PREFETCH_MIN_FLOWS)
         return;
     if (depth == 0)
@@ -572,7 +571,6 @@ static void fire(struct ws_tracker *tr, struct ws_flow *f, const struct ws_due *
  * the next, whose record was fetched that way a step earlier. */
 static void prefetch_expiries(const struct ws_tracker *tr)
 {
-    WS_KEEP_HINTS();
     if (tr->flows.count < WS_PREFETCH_MIN_FLOWS)
         return;
     for (size_t k = 1; k <= 2; k++) {
