@@ -21,7 +21,7 @@ cat > "$tmp/probe.c" <<'PROBE'
 #include "wirestate/flow_table.h"
 void probe_bucket(struct ws_flow_table *t, struct ws_flow *f) { ws_flow_prefetch_bucket(t, f->hh.hashv); }
 void probe_chain(struct ws_flow_table *t, struct ws_flow *f) { ws_flow_prefetch_chain(t, f->hh.hashv, 2); }
-void probe_record(struct ws_flow_table *t, struct ws_flow *f) { (void)t; ws_flow_prefetch_record(f); }
+void probe_record(struct ws_flow_table *t, struct ws_flow *f) { ws_flow_prefetch_record(t, f); }
 void probe_removal(struct ws_flow_table *t, struct ws_flow *f) { ws_flow_prefetch_removal(t, f); }
 void probe_neighbours(struct ws_flow_table *t, struct ws_flow *f) { ws_flow_prefetch_neighbours(t, f->hh.hashv); }
 PROBE

@@ -984,7 +984,7 @@ static void set_side(struct ws_flow *f, int side, enum ws_tcp_state st, int64_t 
  * flow 7: client 192.0.2.1:40000 side 0 in FIN_WAIT_2, server CLOSE_WAIT. */
 static void build_table(struct ws_flow_table *t)
 {
-    assert_true(ws_flow_table_init(t, 16, 12345));
+    assert_true(ws_flow_table_init(t, 16, 12345, true));
     struct ws_flow *f = add_flow(t, ep4(192, 0, 2, 1, 40000), ep4(192, 0, 2, 10, 8080), 7, 0);
     set_side(f, 0, WS_FIN_WAIT_2, NOW - 93200000);
     set_side(f, 1, WS_CLOSE_WAIT, NOW - 94000000);
@@ -1068,7 +1068,7 @@ static void test_table_empty(void **state)
 {
     (void)state;
     struct ws_flow_table t;
-    assert_true(ws_flow_table_init(&t, 4, 1));
+    assert_true(ws_flow_table_init(&t, 4, 1, true));
     struct sink s;
     sink_open(&s, false);
     ws_report_table(&s.r, &t, NOW);

@@ -468,7 +468,9 @@ static void test_time_going_backwards_is_clamped(void **state)
 struct transcript {
     char *buf;
     size_t len, cap;
-    size_t events;
+    size_t events;            /* written */
+    size_t flow_events;       /* WS_EV_FLOW, written or not */
+    bool leave_out_flows;     /* WS_EV_FLOW counted, not written */
 };
 
 static void tx_printf(struct transcript *tx, const char *fmt, ...)
@@ -503,6 +505,10 @@ static void tx_endpoint(struct transcript *tx, const char *name, const struct ws
 static void transcribe(void *ctx, const struct ws_event *ev)
 {
     struct transcript *tx = ctx;
+    if (ev->type == WS_EV_FLOW)
+        tx->flow_events++;
+    if (ev->type == WS_EV_FLOW && tx->leave_out_flows)
+        return;
     tx->events++;
     char cause[160] = "";
     if (ev->type == WS_EV_TRANSITION)
@@ -676,15 +682,21 @@ struct replay {
     struct transcript tx;
 };
 
-static void replay_init(struct replay *rp, size_t max_flows, bool with_sink)
+static void replay_init_with(struct replay *rp, size_t max_flows, bool with_sink, bool flow_records)
 {
     memset(rp, 0, sizeof *rp);
     struct ws_tracker_config cfg;
     ws_tracker_config_defaults(&cfg);
+    cfg.flow_records = flow_records;
     cfg.max_flows = max_flows;
     cfg.hash_seed = 0x243f6a8885a308d3ULL;
     struct ws_sink sink = { with_sink ? transcribe : NULL, &rp->tx };
     assert_true(ws_tracker_init(&rp->tr, &cfg, sink));
+}
+
+static void replay_init(struct replay *rp, size_t max_flows, bool with_sink)
+{
+    replay_init_with(rp, max_flows, with_sink, true);
 }
 
 static void replay_end(struct replay *rp)
@@ -802,6 +814,43 @@ static void test_batched_feeding_matches_one_at_a_time(void **state)
     free(sc.steps);
 }
 
+/* Without flow records (text output without --flows, --no-events) the table
+ * keeps no tallies: every other event, count, id and time is the same, and
+ * no flow record is described, only counted. */
+static void test_tracking_without_tallies_changes_nothing_else(void **state)
+{
+    (void)state;
+    struct script sc = { 0 };
+    build_script(&sc);
+    static const size_t tables[] = { 64, 4096 };
+    for (size_t m = 0; m < sizeof tables / sizeof tables[0]; m++) {
+        struct replay *full = calloc(1, sizeof *full), *lean = calloc(1, sizeof *lean);
+        assert_non_null(full);
+        assert_non_null(lean);
+        replay_init_with(full, tables[m], true, true);
+        full->tx.leave_out_flows = true;
+        replay_plain(full, &sc);
+        assert_true(full->tx.flow_events > 100);
+        assert_int_equal(full->tx.flow_events, full->tr.stats.flow_records);
+
+        replay_init_with(lean, tables[m], true, false);
+        assert_int_equal(lean->tr.flows.record_size, sizeof(struct ws_flow));
+        replay_plain(lean, &sc);
+        assert_int_equal(lean->tx.flow_events, 0);
+        expect_same_run(full, lean);
+        free(lean->tx.buf);
+
+        replay_init_with(lean, tables[m], true, false);
+        replay_batched(lean, &sc, 16);
+        expect_same_run(full, lean);
+        free(lean->tx.buf);
+        free(full->tx.buf);
+        free(full);
+        free(lean);
+    }
+    free(sc.steps);
+}
+
 /* The ids flows get (the table's Flow column, JSON "flow") must not depend
  * on whether anybody listens to the events: --table and --no-events --table
  * should name the same flow the same.  (Fails: record_stray() in
@@ -863,6 +912,7 @@ int main(void)
         cmocka_unit_test(test_time_going_backwards_is_clamped),
         cmocka_unit_test(test_batched_feeding_matches_one_at_a_time),
         cmocka_unit_test(test_flow_ids_do_not_depend_on_the_sink),
+        cmocka_unit_test(test_tracking_without_tallies_changes_nothing_else),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

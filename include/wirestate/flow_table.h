@@ -17,7 +17,7 @@
 #include <string.h>
 
 /* Running out of memory must not exit the process: uthash reports it instead
- * (hh.tbl == NULL after an add) and the flow is simply not tracked. */
+ * (growing the bucket array fails) and the flow is simply not tracked. */
 #ifndef HASH_NONFATAL_OOM
 #define HASH_NONFATAL_OOM 1
 #endif
@@ -68,18 +68,17 @@ struct ws_flow_key {
 _Static_assert(WS_PACKED_KEY_V4 == 12 && WS_PACKED_KEY_V6 == 36,
                "ws_packed_key_differs() knows these two lengths");
 
-/* What the tap has seen one endpoint send, and the state that follows. */
-struct ws_side {
+/* What the tap has seen one endpoint send, and the state that follows: what
+ * the state machine reads.  What only a flow record reports (packet and byte
+ * counts, Zeek's history) is in struct ws_flow_tally.  Packed to 4-byte
+ * alignment: 28 bytes instead of 32 (state_since may sit off its natural
+ * alignment, which costs nothing on the machines this runs on). */
+struct __attribute__((packed, aligned(4))) ws_side {
     int64_t state_since;   /* when the current state was entered (µs) */
-    uint64_t packets;      /* every segment it sent on this connection */
     uint32_t isn;          /* sequence number of its SYN */
     uint32_t snd_max;      /* highest seq + length (+1 per SYN/FIN) it sent */
     uint32_t ack_max;      /* highest ACK it sent: its receive point as last told */
     uint32_t fin_seq;      /* sequence number its FIN occupies */
-    /* TCP payload it sent, retransmissions included, in 48 bits (256 TiB,
-     * saturating) so that a side fits in 40 bytes: ws_side_bytes(). */
-    uint32_t bytes_lo;
-    uint16_t bytes_hi;
     uint8_t state;         /* enum ws_tcp_state */
     uint8_t syn_seen : 1;      /* it sent a SYN (isn valid) */
     uint8_t passive_open : 1;  /* its first SYN carried ACK: it answered a SYN */
@@ -88,21 +87,6 @@ struct ws_side {
     uint8_t fin_seen : 1;      /* fin_seq valid */
     uint8_t half_closed_reported : 1;
 };
-
-#define WS_SIDE_BYTES_MAX ((UINT64_C(1) << 48) - 1)
-
-static inline uint64_t ws_side_bytes(const struct ws_side *s)
-{
-    return (uint64_t)s->bytes_hi << 32 | s->bytes_lo;
-}
-
-static inline void ws_side_add_bytes(struct ws_side *s, uint64_t n)
-{
-    uint64_t now = ws_side_bytes(s);
-    uint64_t total = n > WS_SIDE_BYTES_MAX - now ? WS_SIDE_BYTES_MAX : now + n;
-    s->bytes_lo = (uint32_t)total;
-    s->bytes_hi = (uint16_t)(total >> 32);
-}
 
 /* Which flows a full table gives up first (the tracker decides the tier).
  * EXPENDABLE: no side has reached a synchronized state, or all are done
@@ -117,9 +101,19 @@ enum ws_flow_tier { WS_TIER_EXPENDABLE = 0, WS_TIER_ESTABLISHED, WS_TIER_COUNT }
 #define WS_FLOW_MAX_INDEX (WS_TIMER_MAX_ID - WS_FLOW_CHUNK_RECORDS)
 
 struct ws_flow {
-    UT_hash_handle hh;               /* hh.key: the packed key, key4 or an IPv6 key entry */
-    uint8_t key4[WS_PACKED_KEY_V4];  /* an IPv4 flow's packed key */
-    uint32_t idx;                    /* its place in the pool, for ws_flow_at() */
+    /* uthash's handle.  Two of its words, hh.prev and hh.next, keep the
+     * insertion order of uthash's HASH_ADD and HASH_DELETE, which this table
+     * does not use (it adds and removes with uthash's bucket macros and
+     * orders flows by activity itself): they hold the IPv4 key and the pool
+     * index instead, so a record spends 56 bytes on the handle, not 72. */
+    union {
+        UT_hash_handle hh;               /* hh.key: the packed key, key4 or an IPv6 key entry */
+        struct {
+            void *hh_tbl_word;               /* hh.tbl: uthash's */
+            uint8_t key4[WS_PACKED_KEY_V4];  /* an IPv4 flow's packed key */
+            uint32_t idx;                    /* its place in the pool, for ws_flow_at() */
+        };
+    };
     uint32_t older, newer;           /* activity list of its tier (indices); also the free list */
     struct ws_timer timer;
     uint8_t client;        /* index of the client side */
@@ -128,8 +122,21 @@ struct ws_flow {
     uint64_t id;
     int64_t first_ts, last_ts;
     struct ws_side side[2];
-    struct ws_zeek_conn zeek;   /* Zeek's conn_state and history, for flow records */
 };
+
+/* What only a connection's flow record reports, counted per packet: kept
+ * right behind each record, and only by a table made to keep it (flow
+ * records written), so that tracking alone costs neither the memory nor the
+ * work.  packets and bytes are indexed by flow side. */
+struct ws_flow_tally {
+    uint64_t packets[2];   /* every segment the side sent on this connection */
+    uint64_t bytes[2];     /* TCP payload it sent, retransmissions included */
+    struct ws_zeek_conn zeek;   /* Zeek's conn_state and history */
+};
+
+_Static_assert(offsetof(struct ws_flow, key4) == offsetof(UT_hash_handle, prev) &&
+               offsetof(struct ws_flow, idx) + sizeof(uint32_t) <= offsetof(UT_hash_handle, hh_prev),
+               "key4 and idx fill exactly the handle's insertion-order words");
 
 /* An IPv6 flow's packed key, from a pool of its own so that the nine flows in
  * ten that are IPv4 do not carry 24 unused bytes each. */
@@ -143,11 +150,13 @@ struct ws_flow_list {
 };
 
 struct ws_flow_table {
-    struct ws_flow *by_key;          /* uthash head */
+    UT_hash_table *tbl;              /* uthash's buckets; NULL until the first flow */
     struct ws_flow_list tier[WS_TIER_COUNT];
     uint32_t free_list;
-    struct ws_flow **chunks;
+    unsigned char **chunks;          /* WS_FLOW_CHUNK_RECORDS records of record_size bytes each */
     size_t chunk_count, chunk_capacity;
+    size_t record_size;              /* a struct ws_flow, and its tally if kept */
+    bool keep_tally;
     union ws_v6_key *v6_free;         /* IPv6 key pool, carved from chunks like the records */
     union ws_v6_key **v6_chunks;
     size_t v6_chunk_count, v6_chunk_capacity;
@@ -155,7 +164,9 @@ struct ws_flow_table {
     uint64_t hash_seed;              /* per table: see flow_key_hash() */
 };
 
-bool ws_flow_table_init(struct ws_flow_table *t, size_t max_flows, uint64_t hash_seed);
+/* keep_tally: give every flow a struct ws_flow_tally (ws_flow_tally()). */
+bool ws_flow_table_init(struct ws_flow_table *t, size_t max_flows, uint64_t hash_seed,
+                        bool keep_tally);
 void ws_flow_table_free(struct ws_flow_table *t);
 
 /* Builds the canonical key for a segment and says which side sent it. */
@@ -208,7 +219,16 @@ void ws_flow_remove(struct ws_flow_table *t, struct ws_flow *f);
 /* The record at a pool index (any index a record of this table carries). */
 static inline struct ws_flow *ws_flow_at(const struct ws_flow_table *t, uint32_t idx)
 {
-    return &t->chunks[idx / WS_FLOW_CHUNK_RECORDS][idx % WS_FLOW_CHUNK_RECORDS];
+    unsigned char *chunk = t->chunks[idx / WS_FLOW_CHUNK_RECORDS];
+    return (struct ws_flow *)(void *)(chunk + (size_t)(idx % WS_FLOW_CHUNK_RECORDS) * t->record_size);
+}
+
+/* A flow's tally, NULL if its table keeps none. */
+static inline struct ws_flow_tally *ws_flow_tally(const struct ws_flow_table *t, struct ws_flow *f)
+{
+    _Static_assert(sizeof(struct ws_flow) % _Alignof(struct ws_flow_tally) == 0,
+                   "a tally right behind its record is aligned");
+    return t->keep_tally ? (struct ws_flow_tally *)(void *)(f + 1) : NULL;
 }
 
 /* ---- prefetch hints -----------------------------------------------------
@@ -239,15 +259,12 @@ static inline struct ws_flow *ws_flow_at(const struct ws_flow_table *t, uint32_t
  * function whose only work is prefetching starts with WS_KEEP_HINTS(). */
 #define WS_KEEP_HINTS() __asm__ volatile("")
 
-/* The bucket a hash falls in; NULL while uthash has no table (no flows).
- * The table's own handle, not a record's: a removed record still points at
- * the uthash table it left, which is freed when the table empties. */
+/* The bucket a hash falls in; NULL before the table's first flow. */
 static inline const UT_hash_bucket *ws_flow_bucket_of(const struct ws_flow_table *t, unsigned hash)
 {
-    if (!t->by_key)
+    if (!t->tbl)
         return NULL;
-    const UT_hash_table *tbl = t->by_key->hh.tbl;
-    return &tbl->buckets[hash & (tbl->num_buckets - 1U)];
+    return &t->tbl->buckets[hash & (t->tbl->num_buckets - 1U)];
 }
 
 static inline void ws_flow_prefetch_bucket(const struct ws_flow_table *t, unsigned hash)
@@ -271,14 +288,14 @@ static inline void ws_flow_prefetch_lookup_fields(const UT_hash_handle *h)
     __builtin_prefetch(p + offsetof(struct ws_flow, key4) + WS_PACKED_KEY_V4 - 1);
 }
 
-/* All of a record, for the tracker that is about to update it. */
-static inline void ws_flow_prefetch_record(const struct ws_flow *f)
+/* All of a record (and its tally), for the tracker about to update it. */
+static inline void ws_flow_prefetch_record(const struct ws_flow_table *t, const struct ws_flow *f)
 {
     WS_KEEP_HINTS();
     const char *p = (const char *)f;
-    for (size_t off = 0; off < sizeof *f; off += 64)
+    for (size_t off = 0; off < t->record_size; off += 64)
         __builtin_prefetch(p + off);
-    __builtin_prefetch(p + sizeof *f - 1);
+    __builtin_prefetch(p + t->record_size - 1);
 }
 
 /* The links of f's neighbours in the activity list, which unlinking f
@@ -304,7 +321,7 @@ static inline void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigne
      * reading them here should not wait. */
     for (unsigned i = 1; h && i < depth; i++) {
         if (h->hashv == hash) {   /* most likely the flow itself */
-            ws_flow_prefetch_record((const struct ws_flow *)(const void *)h);
+            ws_flow_prefetch_record(t, (const struct ws_flow *)(const void *)h);
             if (h->keylen != WS_PACKED_KEY_V4) {   /* an IPv6 key lives in its own pool */
                 __builtin_prefetch(h->key);
                 __builtin_prefetch((const char *)h->key + WS_PACKED_KEY_V6 - 1);
@@ -339,17 +356,13 @@ static inline void ws_flow_prefetch_removal(const struct ws_flow_table *t, const
     const UT_hash_bucket *b = ws_flow_bucket_of(t, f->hh.hashv);
     if (!b)
         return;
-    /* HASH_DELETE: the bucket, the neighbours on the chain (their links sit
-     * in the handle, the record's first line) and in insertion order. */
+    /* The bucket and the neighbours on the chain (their links sit in the
+     * handle, the record's first line). */
     __builtin_prefetch(b, 1);
     if (f->hh.hh_prev)
         __builtin_prefetch(f->hh.hh_prev, 1);
     if (f->hh.hh_next)
         __builtin_prefetch(f->hh.hh_next, 1);
-    if (f->hh.prev)
-        __builtin_prefetch(f->hh.prev, 1);
-    if (f->hh.next)
-        __builtin_prefetch(f->hh.next, 1);
     ws_flow_prefetch_activity_neighbours(t, f);
 }
 

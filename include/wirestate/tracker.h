@@ -23,6 +23,10 @@ struct ws_tracker_config {
     int64_t linger_us;         /* how long a fully closed flow is kept */
     size_t max_flows;
     uint64_t hash_seed;
+    /* Flow records are written: keep each flow's tally (packets, bytes,
+     * Zeek's history) for them.  Without, tracking costs less memory and
+     * work, and records are only counted. */
+    bool flow_records;
 };
 
 void ws_tracker_config_defaults(struct ws_tracker_config *cfg);

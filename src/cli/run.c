@@ -272,6 +272,9 @@ int ws_run(const struct ws_options *o, struct ws_signals *sig, struct ws_capture
     r.reporter.flush_each = false;
     r.reporter.text_flows = o->flows;
     struct ws_sink sink = { o->no_events ? NULL : ws_report_emit, &r.reporter };
+    /* Flow records are printed in JSON, and in text with --flows: only then
+     * does each flow carry their tally. */
+    cfg.flow_records = sink.emit && (o->json || o->flows);
     if (bulk && sink.emit) {
         /* Without a writer thread the lines are written here, just slower. */
         r.writer = ws_async_sink_start(sink, 0, NULL);

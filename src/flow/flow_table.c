@@ -55,9 +55,12 @@ unsigned ws_flow_key_hash(const struct ws_flow_table *t, const uint8_t *key, siz
 _Static_assert(WS_PACKED_KEY_V4 % 4 == 0 && WS_PACKED_KEY_V6 % 4 == 0,
                "packed keys are hashed in 8-byte words and a 4-byte tail");
 
-bool ws_flow_table_init(struct ws_flow_table *t, size_t max_flows, uint64_t hash_seed)
+bool ws_flow_table_init(struct ws_flow_table *t, size_t max_flows, uint64_t hash_seed,
+                        bool keep_tally)
 {
     memset(t, 0, sizeof *t);
+    t->keep_tally = keep_tally;
+    t->record_size = sizeof(struct ws_flow) + (keep_tally ? sizeof(struct ws_flow_tally) : 0);
     t->max_flows = max_flows ? max_flows : 1;
     if (t->max_flows > WS_FLOW_MAX_INDEX)
         t->max_flows = WS_FLOW_MAX_INDEX;
@@ -70,7 +73,9 @@ bool ws_flow_table_init(struct ws_flow_table *t, size_t max_flows, uint64_t hash
 
 void ws_flow_table_free(struct ws_flow_table *t)
 {
-    HASH_CLEAR(hh, t->by_key);
+    if (t->tbl)
+        free(t->tbl->buckets);
+    free(t->tbl);
     for (size_t i = 0; i < t->chunk_count; i++)
         free(t->chunks[i]);
     free(t->chunks);
@@ -187,10 +192,73 @@ void ws_flow_ref_of_key(const struct ws_flow_table *t, const struct ws_flow_key 
     ref->sender = 0;
 }
 
+/* ---- uthash, at bucket level ---------------------------------------------
+ * HASH_ADD and HASH_DELETE also keep every record in insertion order, a
+ * doubly linked list through the handles that nobody here reads, and
+ * unlinking from it costs a removal two cache misses.  So the table uses
+ * uthash's bucket macros (the chains, and doubling the buckets as they
+ * grow) and owns the UT_hash_table itself; the handle's two insertion-order
+ * words are left to the record (struct ws_flow). */
+
+/* As HASH_MAKE_TABLE makes it, allocated as uthash allocates (malloc and
+ * free: it frees and reallocates the buckets itself when it doubles them). */
+static bool make_hash_table(struct ws_flow_table *t)
+{
+    UT_hash_table *tbl = calloc(1, sizeof *tbl);
+    UT_hash_bucket *buckets = calloc(HASH_INITIAL_NUM_BUCKETS, sizeof *buckets);
+    if (!tbl || !buckets) {
+        free(tbl);
+        free(buckets);
+        return false;
+    }
+    tbl->num_buckets = HASH_INITIAL_NUM_BUCKETS;
+    tbl->log2_num_buckets = HASH_INITIAL_NUM_BUCKETS_LOG2;
+    tbl->hho = (ptrdiff_t)offsetof(struct ws_flow, hh);
+    tbl->buckets = buckets;
+    tbl->signature = HASH_SIGNATURE;
+    t->tbl = tbl;
+    return true;
+}
+
+/* False when the bucket array had to double and could not: f is not in. */
+static bool hash_add(struct ws_flow_table *t, struct ws_flow *f, const uint8_t *key, unsigned len,
+                     unsigned hash)
+{
+    if (!t->tbl && !make_hash_table(t))
+        return false;
+    UT_hash_table *tbl = t->tbl;
+    f->hh.tbl = tbl;
+    f->hh.key = key;
+    f->hh.keylen = len;
+    f->hh.hashv = hash;
+    unsigned bkt;
+    HASH_TO_BKT(hash, tbl->num_buckets, bkt);
+    int oomed = 0;
+    tbl->num_items++;   /* first, as HASH_ADD does: doubling sizes chains by it */
+    HASH_ADD_TO_BKT(tbl->buckets[bkt], hh, &f->hh, oomed);   /* undone if oomed */
+    if (oomed) {
+        tbl->num_items--;
+        return false;
+    }
+    return true;
+}
+
+static void hash_delete(struct ws_flow_table *t, struct ws_flow *f)
+{
+    unsigned bkt;
+    HASH_TO_BKT(f->hh.hashv, t->tbl->num_buckets, bkt);
+    HASH_DEL_IN_BKT(t->tbl->buckets[bkt], &f->hh);
+    t->tbl->num_items--;
+}
+
 struct ws_flow *ws_flow_find(struct ws_flow_table *t, const struct ws_flow_ref *ref)
 {
-    struct ws_flow *f = NULL;
-    HASH_FIND_BYHASHVALUE(hh, t->by_key, ref->key, ref->key_len, ref->hash, f);
+    if (!t->tbl)
+        return NULL;
+    struct ws_flow *f;
+    unsigned bkt;
+    HASH_TO_BKT(ref->hash, t->tbl->num_buckets, bkt);
+    HASH_FIND_IN_BKT(t->tbl, hh, t->tbl->buckets[bkt], ref->key, ref->key_len, ref->hash, f);
     return f;
 }
 
@@ -220,21 +288,22 @@ static bool add_chunk(struct ws_flow_table *t)
 {
     if ((t->chunk_count + 1) * WS_FLOW_CHUNK_RECORDS > WS_FLOW_MAX_INDEX)
         return false;
-    struct ws_flow **chunks = room_for_chunk(t->chunks, t->chunk_count, &t->chunk_capacity,
-                                             sizeof *chunks);
+    unsigned char **chunks = room_for_chunk(t->chunks, t->chunk_count, &t->chunk_capacity,
+                                            sizeof *chunks);
     if (!chunks)
         return false;
     t->chunks = chunks;
     size_t n = WS_FLOW_CHUNK_RECORDS;
-    struct ws_flow *chunk = calloc(n, sizeof *chunk);
+    unsigned char *chunk = calloc(n, t->record_size);
     if (!chunk)
         return false;
     uint32_t base = (uint32_t)(t->chunk_count * n);
     t->chunks[t->chunk_count++] = chunk;
     for (size_t i = n; i-- > 0;) {
-        chunk[i].idx = base + (uint32_t)i;
-        chunk[i].newer = t->free_list;
-        t->free_list = chunk[i].idx;
+        struct ws_flow *f = ws_flow_at(t, base + (uint32_t)i);
+        f->idx = base + (uint32_t)i;
+        f->newer = t->free_list;
+        t->free_list = f->idx;
     }
     return true;
 }
@@ -315,9 +384,8 @@ struct ws_flow *ws_flow_insert(struct ws_flow_table *t, const struct ws_flow_key
  * made a SYN flood 10 % faster.) */
 static void settle_buckets(struct ws_flow_table *t)
 {
-    UT_hash_table *tbl = t->by_key->hh.tbl;
-    if (t->count >= t->max_flows && (size_t)tbl->num_buckets >= t->count)
-        tbl->noexpand = 1;
+    if (t->count >= t->max_flows && (size_t)t->tbl->num_buckets >= t->count)
+        t->tbl->noexpand = 1;
 }
 
 struct ws_flow *ws_flow_add(struct ws_flow_table *t, const struct ws_flow_ref *ref)
@@ -329,7 +397,7 @@ struct ws_flow *ws_flow_add(struct ws_flow_table *t, const struct ws_flow_ref *r
     struct ws_flow *f = ws_flow_at(t, t->free_list);
     t->free_list = f->newer;
     uint32_t idx = f->idx;
-    memset(f, 0, sizeof *f);
+    memset(f, 0, t->record_size);   /* the tally too */
     f->idx = idx;
     f->timer = WS_TIMER_UNARMED;
     uint8_t *key = f->key4;
@@ -342,8 +410,7 @@ struct ws_flow *ws_flow_add(struct ws_flow_table *t, const struct ws_flow_ref *r
         key = k6->bytes;
     }
     memcpy(key, ref->key, ref->key_len);
-    HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->by_key, key, ref->key_len, ref->hash, f);
-    if (f->hh.tbl == NULL) {         /* uthash could not grow: give the record back */
+    if (!hash_add(t, f, key, ref->key_len, ref->hash)) {   /* no memory: give the record back */
         if (key != f->key4)
             give_back_v6_key(t, (union ws_v6_key *)(void *)key);
         release(t, f);
@@ -376,7 +443,7 @@ void ws_flow_set_tier(struct ws_flow_table *t, struct ws_flow *f, enum ws_flow_t
 
 void ws_flow_remove(struct ws_flow_table *t, struct ws_flow *f)
 {
-    HASH_DELETE(hh, t->by_key, f);
+    hash_delete(t, f);
     if (f->hh.keylen == WS_PACKED_KEY_V6)
         give_back_v6_key(t, (union ws_v6_key *)(void *)f->hh.key);
     list_unlink(t, &t->tier[f->tier], f);

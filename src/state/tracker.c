@@ -24,6 +24,7 @@ void ws_tracker_config_defaults(struct ws_tracker_config *cfg)
     cfg->linger_us = WS_SECONDS(WS_CLOSED_LINGER_S);
     cfg->max_flows = WS_DEFAULT_MAX_FLOWS;
     cfg->hash_seed = 0;
+    cfg->flow_records = true;
 }
 
 /* The timer wheel names flows by pool index and asks for their deadlines. */
@@ -50,7 +51,7 @@ bool ws_tracker_init(struct ws_tracker *tr, const struct ws_tracker_config *cfg,
     tr->next_flow_id = 1;
     tr->now = INT64_MIN;
     struct ws_timer_owner owner = { .ctx = tr, .timer = timer_of_flow, .deadline = deadline_of_flow };
-    return ws_flow_table_init(&tr->flows, cfg->max_flows, cfg->hash_seed) &&
+    return ws_flow_table_init(&tr->flows, cfg->max_flows, cfg->hash_seed, cfg->flow_records) &&
            ws_timers_init(&tr->timers, owner);
 }
 
@@ -132,22 +133,30 @@ static void emit_expired(struct ws_tracker *tr, const struct ws_flow *f, const c
     emit(tr, &ev);
 }
 
-/* The connection's whole record, in Zeek's orientation (originator first). */
-static void emit_flow_record(struct ws_tracker *tr, const struct ws_flow *f, enum ws_flow_end reason,
-                             int64_t ts)
+/* Flow records are described only for a sink that prints them; a table
+ * made without tallies has nothing to describe them with. */
+static bool describes_flow_records(const struct ws_tracker *tr)
+{
+    return tr->sink.emit && tr->cfg.flow_records;
+}
+
+/* The connection's whole record, in Zeek's orientation (originator first):
+ * the flow's tally, if it has one, says what the record reports. */
+static void emit_flow_record_of(struct ws_tracker *tr, const struct ws_flow *f,
+                                const struct ws_flow_tally *tally, enum ws_flow_end reason, int64_t ts)
 {
     tr->stats.flow_records++;
-    if (!tr->sink.emit)
+    if (!tr->sink.emit || !tally)
         return;
-    int o = f->zeek.orig_side, r = !o;
+    int o = tally->zeek.orig_side, r = !o;
     struct ws_flow_record rec = {
         .flow_id = f->id,
         .start_us = f->first_ts,
         .end_us = f->last_ts,
-        .orig_packets = f->side[o].packets,
-        .resp_packets = f->side[r].packets,
-        .orig_bytes = ws_side_bytes(&f->side[o]),
-        .resp_bytes = ws_side_bytes(&f->side[r]),
+        .orig_packets = tally->packets[o],
+        .resp_packets = tally->packets[r],
+        .orig_bytes = tally->bytes[o],
+        .resp_bytes = tally->bytes[r],
         .orig_state = (enum ws_tcp_state)f->side[o].state,
         .resp_state = (enum ws_tcp_state)f->side[r].state,
         .midstream = f->midstream,
@@ -155,13 +164,18 @@ static void emit_flow_record(struct ws_tracker *tr, const struct ws_flow *f, enu
     };
     side_endpoint(f, o, &rec.orig);
     side_endpoint(f, r, &rec.resp);
-    rec.conn_state = ws_zeek_conn_state(&f->zeek, rec.orig_bytes, rec.resp_bytes);
-    _Static_assert(sizeof rec.history >= sizeof f->zeek.history, "history fits the record");
-    memcpy(rec.history, f->zeek.history, sizeof f->zeek.history);
+    rec.conn_state = ws_zeek_conn_state(&tally->zeek, rec.orig_bytes, rec.resp_bytes);
+    _Static_assert(sizeof rec.history >= sizeof tally->zeek.history, "history fits the record");
+    memcpy(rec.history, tally->zeek.history, sizeof tally->zeek.history);
 
     struct ws_event ev = { .type = WS_EV_FLOW, .ts_us = ts, .record = &rec };
     describe_side(f, o, &ev);
     emit(tr, &ev);
+}
+
+static void emit_flow_record(struct ws_tracker *tr, struct ws_flow *f, enum ws_flow_end reason, int64_t ts)
+{
+    emit_flow_record_of(tr, f, ws_flow_tally(&tr->flows, f), reason, ts);
 }
 
 /* A segment that opens no flow still gets its one-line record, as Zeek logs a
@@ -172,23 +186,25 @@ static void record_stray(struct ws_tracker *tr, const struct ws_flow_ref *ref,
     /* The record has its flow id whether or not anything prints it, so that
      * ids (in the table, in --flows) do not depend on --no-events. */
     uint64_t id = tr->next_flow_id++;
-    if (!tr->sink.emit) {
+    if (!describes_flow_records(tr)) {
         tr->stats.flow_records++;
         return;
     }
     int sender = ref->sender;
     struct ws_flow stray;
+    struct ws_flow_tally tally;
     memset(&stray, 0, sizeof stray);
+    memset(&tally, 0, sizeof tally);
     ws_flow_use_key(&stray, ref);
     stray.id = id;
     stray.first_ts = stray.last_ts = ts;
     stray.client = (uint8_t)sender;
     stray.midstream = true;
-    stray.side[sender].packets = 1;
-    ws_side_add_bytes(&stray.side[sender], seg->payload_len);
-    ws_zeek_init(&stray.zeek, sender);
-    ws_zeek_observe(&stray.zeek, seg, sender);
-    emit_flow_record(tr, &stray, WS_END_STRAY, ts);
+    tally.packets[sender] = 1;
+    tally.bytes[sender] = seg->payload_len;
+    ws_zeek_init(&tally.zeek, sender);
+    ws_zeek_observe(&tally.zeek, seg, sender);
+    emit_flow_record_of(tr, &stray, &tally, WS_END_STRAY, ts);
 }
 
 /* ---- applying the table ---------------------------------------------- */
@@ -333,7 +349,11 @@ static int pick_client(const struct ws_flow *f, int sender, enum ws_seg_class cl
 static void begin_connection(struct ws_tracker *tr, struct ws_flow *f, int sender,
                              enum ws_seg_class cls, int64_t ts)
 {
-    ws_zeek_init(&f->zeek, sender);
+    struct ws_flow_tally *tally = ws_flow_tally(&tr->flows, f);
+    if (tally) {
+        memset(tally, 0, sizeof *tally);
+        ws_zeek_init(&tally->zeek, sender);
+    }
     f->id = tr->next_flow_id++;
     f->first_ts = ts;
     f->client = (uint8_t)pick_client(f, sender, cls);
@@ -511,9 +531,12 @@ void ws_tracker_segment_prepared(struct ws_tracker *tr, const struct ws_segment 
             restart_connection(tr, f, sender, seg, ts);
     }
     f->last_ts = ts;
-    f->side[sender].packets++;
-    ws_side_add_bytes(&f->side[sender], seg->payload_len);
-    ws_zeek_observe(&f->zeek, seg, sender);
+    struct ws_flow_tally *tally = ws_flow_tally(&tr->flows, f);
+    if (tally) {
+        tally->packets[sender]++;
+        tally->bytes[sender] += seg->payload_len;
+        ws_zeek_observe(&tally->zeek, seg, sender);
+    }
     if (c.cls != WS_SEG_IGNORE) {
         run_machine(tr, f, sender, c.cls, seg, ts);
         update_tier(tr, f);
@@ -576,7 +599,7 @@ static void prefetch_expiries(const struct ws_tracker *tr)
     for (size_t k = 1; k <= 2; k++) {
         uint32_t idx = ws_timers_due_hint(&tr->timers, k);
         if (idx != WS_TIMER_NIL)
-            ws_flow_prefetch_record(ws_flow_at(&tr->flows, idx));
+            ws_flow_prefetch_record(&tr->flows, ws_flow_at(&tr->flows, idx));
     }
     uint32_t next = ws_timers_due_hint(&tr->timers, 0);
     if (next != WS_TIMER_NIL)
@@ -611,7 +634,7 @@ void ws_tracker_finish(struct ws_tracker *tr)
 {
     if (tr->flows.count == 0)
         return;
-    if (!tr->sink.emit) {
+    if (!describes_flow_records(tr)) {
         tr->stats.flow_records += tr->flows.count;
         return;
     }
