@@ -1265,9 +1265,7 @@ static unsigned num_buckets(const struct ws_flow_table *t)
 
 struct churn_result {
     unsigned at_full, at_end;     /* bucket counts */
-    bool settled_at_full;         /* noexpand already set when the table filled */
     size_t changes;               /* bucket array resizes during the churn */
-    size_t changes_once_settled;  /* resizes after num_buckets * 2 >= max_flows */
     size_t last_change;           /* churn step of the last resize */
 };
 
@@ -1306,7 +1304,6 @@ static struct churn_result churn(size_t max_flows, uint64_t seed, size_t rounds)
         f->id = next++;
     }
     res.at_full = num_buckets(&t);
-    res.settled_at_full = t.tbl->noexpand;
     unsigned last = res.at_full;
     for (size_t i = 0; i < rounds; i++) {
         struct ws_flow *old = ws_flow_least_recent(&t);
@@ -1324,9 +1321,7 @@ static struct churn_result churn(size_t max_flows, uint64_t seed, size_t rounds)
         assert_int_equal(t.count, max_flows);
         unsigned b = num_buckets(&t);
         if (b != last) {
-            assert_int_equal(b, 2 * last);                   /* uthash doubles */
-            if ((size_t)last >= max_flows)
-                res.changes_once_settled++;
+            assert_int_equal(b, 2 * last);
             res.changes++;
             res.last_change = i;
             last = b;
@@ -1347,109 +1342,109 @@ static struct churn_result churn(size_t max_flows, uint64_t seed, size_t rounds)
         }
     }
     res.at_end = last;
-    /* Settled, or still waiting for a chain long enough to make uthash double. */
-    assert_true(t.tbl->noexpand || (size_t)last < max_flows);
     check_list(&t);
     ws_flow_table_free(&t);
     return res;
 }
 
-/* A full table whose chains already average one record or fewer keeps its
- * bucket array, however long the churn. */
-static void test_full_table_buckets_stop_doubling(void **state)
+/* The smallest power of two, 32 at least (uthash's first size), that is no
+ * smaller than n. */
+static unsigned buckets_for(size_t n)
 {
-    (void)state;
-    /* 32 flows: uthash's first bucket array already has one bucket each.
-     * (Bigger tables rarely fill with that many: uthash doubles only when
-     * a chain reaches ten records.) */
-    enum { MAX = 32, ROUNDS = 200000 };
-    /* Whether the bucket array already holds MAX buckets when the table
-     * fills depends on where chains reached ten records, so on the seed:
-     * take the first seed for which it does. */
-    uint64_t seed = 0;
-    for (uint64_t s = 1; s <= 64 && !seed; s++) {
-        struct ws_flow_table t;
-        struct ws_flow_key k;
-        assert_true(ws_flow_table_init(&t, MAX, s, true));
-        for (uint32_t n = 0; n < MAX; n++) {
-            churn_key(n, &k);
-            assert_non_null(ws_flow_insert(&t, &k));
-        }
-        if ((size_t)num_buckets(&t) >= MAX)
-            seed = s;
-        ws_flow_table_free(&t);
-    }
-    assert_int_not_equal(seed, 0);
-    struct churn_result r = churn(MAX, seed, ROUNDS);
-    assert_true((size_t)r.at_full >= MAX);
-    assert_true(r.settled_at_full);
-    assert_int_equal(r.changes, 0);
-    assert_int_equal(r.at_end, r.at_full);
+    unsigned b = 32;
+    while (b < n)
+        b *= 2;
+    return b;
 }
 
-/* Whatever the seed, the bucket array may still double after the table
- * fills only while chains average more than one record; from then on it
- * stays, and it never reaches twice max_flows buckets. */
-static void test_full_table_buckets_settle_for_any_seed(void **state)
+/* Buckets double exactly when the flows outnumber them: chains average one
+ * record or fewer, and every flow is still found after each doubling. */
+static void test_buckets_double_when_flows_outnumber_them(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    struct ws_flow_table t;
+    struct ws_flow_key k;
+    assert_true(ws_flow_table_init(&t, 2 * N, 0x31415926ULL, false));
+    assert_int_equal(num_buckets(&t), 0);
+    for (uint32_t n = 0; n < N; n++) {
+        churn_key(n, &k);
+        struct ws_flow *f = ws_flow_insert(&t, &k);
+        assert_non_null(f);
+        f->id = n;
+        assert_int_equal(num_buckets(&t), buckets_for(n + 1));
+        if (num_buckets(&t) == n + 1 || n + 1 == N) {   /* full: about to double (or the end) */
+            size_t chained = 0;
+            for (unsigned b = 0; b < t.tbl->num_buckets; b++) {
+                unsigned len = 0;
+                for (const UT_hash_handle *h = t.tbl->buckets[b].hh_head; h; h = h->hh_next) {
+                    assert_int_equal(h->hashv & (t.tbl->num_buckets - 1), b);
+                    assert_true(h->hh_next == NULL || h->hh_next->hh_prev == h);
+                    len++;
+                }
+                assert_int_equal(len, t.tbl->buckets[b].count);
+                chained += len;
+            }
+            assert_int_equal(chained, n + 1);
+            for (uint32_t m = 0; m <= n; m++) {
+                churn_key(m, &k);
+                f = ws_flow_lookup(&t, &k);
+                assert_non_null(f);
+                assert_int_equal(f->id, m);
+            }
+        }
+    }
+    check_list(&t);
+    ws_flow_table_free(&t);
+}
+
+/* A full table keeps its bucket array however long the churn (a SYN flood
+ * through it): memory is flat at the max_flows bound, with as many buckets
+ * as the table holds flows, rounded up to a power of two. */
+static void test_full_table_buckets_stay(void **state)
 {
     (void)state;
     static const struct { size_t max; uint64_t seed; } cases[] = {
         { 4096, 1 }, { 4096, 2 }, { 4096, 0xfeedfacecafebeefULL }, { 4000, 1 },
-        { 5000, 0x1234 }, { 1000, 2 }, { 100, 1 }, { 1, 7 }, { 33, 3 },
+        { 5000, 0x1234 }, { 1000, 2 }, { 100, 1 }, { 1, 7 }, { 33, 3 }, { 32, 9 },
     };
-    size_t doubled_after_full = 0;
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         struct churn_result r = churn(cases[c].max, cases[c].seed, 60000);
-        assert_int_equal(r.changes_once_settled, 0);
-        assert_true(r.at_end == 32 || (size_t)r.at_end * 2 >= cases[c].max);   /* 32: uthash's first size */
-        assert_true(r.at_end <= 32 || r.at_end < 2 * cases[c].max);
-        if (r.settled_at_full)
-            assert_int_equal(r.changes, 0);
-        doubled_after_full += r.changes > 0;
+        assert_int_equal(r.at_full, buckets_for(cases[c].max));
+        assert_int_equal(r.changes, 0);
+        assert_int_equal(r.at_end, r.at_full);
     }
-    /* At least one case shows the late doubling (else this test proves little). */
-    assert_true(doubled_after_full > 0);
 }
 
-/* The table keeps its uthash table when its last flow leaves: a settled
- * bucket array (sized for max_flows) stays settled through emptying and
- * refilling, and never grows again. */
-static void test_buckets_settle_again_after_emptying(void **state)
+/* The table keeps its uthash table when its last flow leaves: emptied and
+ * refilled, its bucket array neither shrinks nor grows. */
+static void test_buckets_kept_through_emptying(void **state)
 {
     (void)state;
     enum { MAX = 2048 };
     struct ws_flow_table t;
     struct ws_flow_key k;
     assert_true(ws_flow_table_init(&t, MAX, 0x77, true));
-    unsigned settled = 0;
     for (int round = 0; round < 3; round++) {
         uint32_t base = (uint32_t)round * 100000;
-        for (uint32_t n = 0; n < MAX - 1; n++) {
+        for (uint32_t n = 0; n < MAX; n++) {
             churn_key(base + n, &k);
             assert_non_null(ws_flow_insert(&t, &k));
-            /* Not full: may grow, until settled in the first round. */
-            assert_true(round == 0 ? !t.tbl->noexpand : t.tbl->noexpand);
+            assert_int_equal(num_buckets(&t), round == 0 ? buckets_for(n + 1) : buckets_for(MAX));
         }
-        churn_key(base + MAX - 1, &k);
-        assert_non_null(ws_flow_insert(&t, &k));
         assert_true(ws_flow_table_full(&t));
-        /* Churn until settled (chains averaging two or fewer). */
-        for (uint32_t n = MAX; !t.tbl->noexpand; n++) {
-            assert_true(n < MAX + 100000);
-            ws_flow_remove(&t, ws_flow_least_recent(&t));
+        for (uint32_t n = 0; n < MAX; n++) {
             churn_key(base + n, &k);
-            assert_non_null(ws_flow_insert(&t, &k));
+            assert_non_null(ws_flow_lookup(&t, &k));
         }
-        assert_true((size_t)num_buckets(&t) * 2 >= MAX);
-        if (round == 0)
-            settled = num_buckets(&t);
-        assert_int_equal(num_buckets(&t), settled);
         while (ws_flow_least_recent(&t))
             ws_flow_remove(&t, ws_flow_least_recent(&t));
         assert_int_equal(t.tbl->num_items, 0);
-        assert_int_equal(num_buckets(&t), settled);
-        for (unsigned b = 0; b < settled; b++)
+        assert_int_equal(num_buckets(&t), buckets_for(MAX));
+        for (unsigned b = 0; b < num_buckets(&t); b++) {
             assert_null(t.tbl->buckets[b].hh_head);
+            assert_int_equal(t.tbl->buckets[b].count, 0);
+        }
     }
     ws_flow_table_free(&t);
 }
@@ -1553,9 +1548,9 @@ int main(void)
         cmocka_unit_test(test_find_agrees_with_lookup),
         cmocka_unit_test(test_prefetch_safe_on_empty_table),
         cmocka_unit_test(test_prefetch_removal_any_record),
-        cmocka_unit_test(test_full_table_buckets_stop_doubling),
-        cmocka_unit_test(test_full_table_buckets_settle_for_any_seed),
-        cmocka_unit_test(test_buckets_settle_again_after_emptying),
+        cmocka_unit_test(test_buckets_double_when_flows_outnumber_them),
+        cmocka_unit_test(test_full_table_buckets_stay),
+        cmocka_unit_test(test_buckets_kept_through_emptying),
         cmocka_unit_test(test_by_id_order),
         cmocka_unit_test(test_by_id_empty),
     };

@@ -196,12 +196,23 @@ void ws_flow_ref_of_key(const struct ws_flow_table *t, const struct ws_flow_key 
  * HASH_ADD and HASH_DELETE also keep every record in insertion order, a
  * doubly linked list through the handles that nobody here reads, and
  * unlinking from it costs a removal two cache misses.  So the table uses
- * uthash's bucket macros (the chains, and doubling the buckets as they
- * grow) and owns the UT_hash_table itself; the handle's two insertion-order
- * words are left to the record (struct ws_flow). */
+ * uthash's bucket macros for the chains and owns the UT_hash_table itself;
+ * the handle's two insertion-order words are left to the record (struct
+ * ws_flow).
+ *
+ * The bucket array doubles when the flows outnumber its buckets, so chains
+ * average one record or fewer: under a flood every lookup misses and walks
+ * its whole chain, a cache miss per record.  (uthash doubles when one chain
+ * reaches ten records, which leaves chains of two to four on average and,
+ * under churn, goes on doubling long after the table is full.)  A full
+ * table never grows, so memory stays flat at the --max-flows bound; an
+ * emptied one keeps its buckets for the flows to come. */
 
-/* As HASH_MAKE_TABLE makes it, allocated as uthash allocates (malloc and
- * free: it frees and reallocates the buckets itself when it doubles them). */
+/* Doubling stops here; chains then grow longer than one. */
+#define WS_MAX_BUCKETS (1u << 31)
+
+/* As HASH_MAKE_TABLE makes it, with uthash's own doubling switched off
+ * (noexpand): grow_buckets() does it. */
 static bool make_hash_table(struct ws_flow_table *t)
 {
     UT_hash_table *tbl = calloc(1, sizeof *tbl);
@@ -216,11 +227,43 @@ static bool make_hash_table(struct ws_flow_table *t)
     tbl->hho = (ptrdiff_t)offsetof(struct ws_flow, hh);
     tbl->buckets = buckets;
     tbl->signature = HASH_SIGNATURE;
+    tbl->noexpand = 1;
     t->tbl = tbl;
     return true;
 }
 
-/* False when the bucket array had to double and could not: f is not in. */
+/* Twice the buckets, every chain split between bucket i and i + old count:
+ * the new array is written in two sequential runs, and each chain's first
+ * record is requested a few buckets ahead (each is a cache miss otherwise,
+ * one after another).  Without memory the table keeps its longer chains. */
+static void grow_buckets(UT_hash_table *tbl)
+{
+    enum { AHEAD = 8 };
+    unsigned old_n = tbl->num_buckets, n = old_n * 2;
+    UT_hash_bucket *old = tbl->buckets, *grown = calloc(n, sizeof *grown);
+    if (!grown)
+        return;
+    for (unsigned i = 0; i < old_n; i++) {
+        if (i + AHEAD < old_n && old[i + AHEAD].hh_head)
+            __builtin_prefetch(old[i + AHEAD].hh_head, 1);
+        for (UT_hash_handle *h = old[i].hh_head, *next; h; h = next) {
+            next = h->hh_next;
+            UT_hash_bucket *b = &grown[h->hashv & (n - 1)];
+            b->count++;
+            h->hh_prev = NULL;
+            h->hh_next = b->hh_head;
+            if (b->hh_head)
+                b->hh_head->hh_prev = h;
+            b->hh_head = h;
+        }
+    }
+    free(old);
+    tbl->buckets = grown;
+    tbl->num_buckets = n;
+    tbl->log2_num_buckets++;
+}
+
+/* False without memory for uthash's table: f is not in. */
 static bool hash_add(struct ws_flow_table *t, struct ws_flow *f, const uint8_t *key, unsigned len,
                      unsigned hash)
 {
@@ -233,13 +276,11 @@ static bool hash_add(struct ws_flow_table *t, struct ws_flow *f, const uint8_t *
     f->hh.hashv = hash;
     unsigned bkt;
     HASH_TO_BKT(hash, tbl->num_buckets, bkt);
-    int oomed = 0;
-    tbl->num_items++;   /* first, as HASH_ADD does: doubling sizes chains by it */
-    HASH_ADD_TO_BKT(tbl->buckets[bkt], hh, &f->hh, oomed);   /* undone if oomed */
-    if (oomed) {
-        tbl->num_items--;
-        return false;
-    }
+    int oomed = 0;   /* only set when uthash doubles the buckets, which it does not here */
+    HASH_ADD_TO_BKT(tbl->buckets[bkt], hh, &f->hh, oomed);
+    (void)oomed;
+    if (++tbl->num_items > tbl->num_buckets && tbl->num_buckets < WS_MAX_BUCKETS)
+        grow_buckets(tbl);
     return true;
 }
 
@@ -374,19 +415,6 @@ struct ws_flow *ws_flow_insert(struct ws_flow_table *t, const struct ws_flow_key
     return ws_flow_add(t, &ref);
 }
 
-/* A full table never grows, yet under churn (a SYN flood replacing its
- * flows) uthash doubles its bucket array whenever some chain happens to reach
- * ten records, so memory would creep up long after the table filled.  Once
- * the table is full and chains average one record or fewer, the bucket
- * array stays as it is: memory is flat at the --max-flows bound.  (One, not
- * two: under a flood every lookup misses and walks its whole chain, a cache
- * miss per record; the second half of the buckets costs 8 bytes a flow and
- * made a SYN flood 10 % faster.) */
-static void settle_buckets(struct ws_flow_table *t)
-{
-    if (t->count >= t->max_flows && (size_t)t->tbl->num_buckets >= t->count)
-        t->tbl->noexpand = 1;
-}
 
 struct ws_flow *ws_flow_add(struct ws_flow_table *t, const struct ws_flow_ref *ref)
 {
@@ -419,7 +447,6 @@ struct ws_flow *ws_flow_add(struct ws_flow_table *t, const struct ws_flow_ref *r
     f->tier = WS_TIER_EXPENDABLE;
     list_push_newest(t, &t->tier[f->tier], f);
     t->count++;
-    settle_buckets(t);
     return f;
 }
 
