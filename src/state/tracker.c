@@ -318,9 +318,12 @@ static void evict_least_recent(struct ws_tracker *tr, int64_t ts)
     if (next) {
         ws_flow_prefetch_removal(&tr->flows, next);
         struct ws_flow *after = ws_flow_newer(&tr->flows, next);
-        if (after)   /* its handle, key, links and timer: the first 92 bytes */
-            for (size_t off = 0; off < offsetof(struct ws_flow, timer) + sizeof after->timer; off += 32)
-                __builtin_prefetch((const char *)after + off);
+        if (after) {   /* all of it, for writing: the new flow takes its record */
+            const char *p = (const char *)after;
+            for (size_t off = 0; off < tr->flows.record_size; off += 64)
+                __builtin_prefetch(p + off, 1);
+            __builtin_prefetch(p + tr->flows.record_size - 1, 1);
+        }
     }
     emit_expired(tr, victim, "evicted", ts);
     emit_flow_record(tr, victim, WS_END_EVICTED, ts);
