@@ -276,16 +276,16 @@ static inline void ws_flow_prefetch_bucket(const struct ws_flow_table *t, unsign
 }
 
 /* What a chain walk reads of a record: uthash's chain link, key pointer, key
- * length and stored hash, then an IPv4 key right behind them; two lines at
- * most.  Computed from the record's address alone: following hh.key would
- * wait for the very load being requested. */
+ * length and stored hash, and an IPv4 key (inside the handle); all in the
+ * handle's 56 bytes, two lines at most.  Computed from the record's address
+ * alone: following hh.key would wait for the very load being requested. */
 static inline void ws_flow_prefetch_lookup_fields(const UT_hash_handle *h)
 {
     WS_KEEP_HINTS();
     _Static_assert(offsetof(struct ws_flow, hh) == 0, "a record starts with its handle");
     const char *p = (const char *)h;
-    __builtin_prefetch(p + offsetof(UT_hash_handle, hh_next));
-    __builtin_prefetch(p + offsetof(struct ws_flow, key4) + WS_PACKED_KEY_V4 - 1);
+    __builtin_prefetch(p);
+    __builtin_prefetch(p + sizeof(UT_hash_handle) - 1);
 }
 
 /* All of a record (and its tally), for the tracker about to update it. */
