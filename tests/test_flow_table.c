@@ -400,6 +400,68 @@ static void test_full_across_chunks(void **state)
     ws_flow_table_free(&t);
 }
 
+static size_t check_free_list(const struct ws_flow_table *t);
+
+/* A full table's victim handing its record to the next flow: the record
+ * keeps its index and timer fields, holds the new key (IPv4 and IPv6 each
+ * way round, the IPv6 key pool balanced), comes back zeroed otherwise, and
+ * is the newest expendable flow; the victim's key is gone. */
+static void test_reuse_victims_record(void **state)
+{
+    (void)state;
+    enum { MAX = 64, ROUNDS = 3000 };
+    struct ws_flow_table t;
+    assert_true(ws_flow_table_init(&t, MAX, 0x1357, true));
+    struct ws_flow_key k;
+    int side;
+    uint32_t next = 0;
+    while (!ws_flow_table_full(&t)) {
+        key_for(next, next % 3 == 0, &k, &side);
+        assert_non_null(ws_flow_insert(&t, &k));
+        next++;
+    }
+    for (uint32_t r = 0; r < ROUNDS; r++, next++) {
+        struct ws_flow *victim = ws_flow_least_recent(&t);
+        struct ws_flow_key gone;
+        ws_flow_key_of(victim, &gone);
+        uint32_t idx = victim->idx;
+        victim->timer = (struct ws_timer){ .tick = r, .next = r + 1, .prev = r + 2 };
+        victim->id = 99;
+        victim->side[1].state = WS_TIME_WAIT;
+        ws_flow_tally(&t, victim)->packets[0] = 5;
+
+        key_for(next, (next / 2) % 2 == 0, &k, &side);   /* even: IPv4, odd: IPv6; victims alike */
+        struct ws_flow_ref ref;
+        ws_flow_ref_of_key(&t, &k, &ref);
+        struct ws_flow *f = ws_flow_reuse(&t, victim, &ref);
+        assert_ptr_equal(f, victim);
+        assert_int_equal(f->idx, idx);
+        assert_int_equal(f->timer.tick, r);
+        assert_int_equal(f->timer.next, r + 1);
+        assert_int_equal(f->timer.prev, r + 2);
+        assert_int_equal(f->id, 0);
+        assert_int_equal(f->side[1].state, WS_NONE);
+        assert_int_equal(ws_flow_tally(&t, f)->packets[0], 0);
+        assert_key_is(f, &k);
+        assert_ptr_equal(ws_flow_lookup(&t, &k), f);
+        assert_null(ws_flow_lookup(&t, &gone));
+        assert_ptr_equal(ws_flow_newest_in(&t, WS_TIER_EXPENDABLE), f);
+        assert_int_equal(t.count, MAX);
+        f->timer = WS_TIMER_UNARMED;
+    }
+    assert_int_equal(check_list(&t), MAX);
+    assert_int_equal(check_free_list(&t), WS_FLOW_CHUNK_RECORDS - MAX);
+    /* Every IPv6 key not in use is back in its pool. */
+    while (ws_flow_least_recent(&t))
+        ws_flow_remove(&t, ws_flow_least_recent(&t));
+    size_t free_v6 = 0;
+    for (const union ws_v6_key *v = t.v6_free; v; v = v->next_free)
+        free_v6++;
+    assert_int_equal(t.v6_chunk_count, 1);
+    assert_int_equal(free_v6, WS_FLOW_CHUNK_RECORDS);
+    ws_flow_table_free(&t);
+}
+
 static void test_reuse_records(void **state)
 {
     (void)state;
@@ -1536,6 +1598,7 @@ int main(void)
         cmocka_unit_test(test_full),
         cmocka_unit_test(test_full_across_chunks),
         cmocka_unit_test(test_reuse_records),
+        cmocka_unit_test(test_reuse_victims_record),
         cmocka_unit_test(test_activity_touch),
         cmocka_unit_test(test_remove_positions),
         cmocka_unit_test(test_side_addr),

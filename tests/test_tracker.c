@@ -401,6 +401,47 @@ static void test_eviction_is_reported(void **state)
     fx_free(fx);
 }
 
+/* The flow that takes an evicted flow's record inherits its armed timer:
+ * armed later than the new flow needs (an established victim's idle
+ * deadline), it is moved earlier; armed earlier (an older SYN's timeout), it
+ * comes up early and is put off.  Either way the new flow's SYN timeout
+ * fires at its own time, exactly once, and nothing fires for the victim. */
+static void test_evicted_flows_timer_serves_the_next_flow(void **state)
+{
+    (void)state;
+    for (int victim_established = 0; victim_established < 2; victim_established++) {
+        struct fixture *fx = fx_new(1);
+        if (victim_established)
+            handshake(fx);   /* idle deadline an hour on */
+        else
+            feed(fx, seg(true, 0, S, CISN, 0, 0));   /* SYN timeout 64 s on */
+        int before = fx->rec.n;
+        struct ws_segment other = flood_syn(1);
+        other.ts_us = seg(true, 10000, 0, 0, 0, 0).ts_us;   /* 10 s later */
+        ws_tracker_segment(&fx->tr, &other);
+        assert_int_equal(fx->tr.stats.evicted, 1);
+        assert_true(ws_timer_armed(&ws_flow_least_recent(&fx->tr.flows)->timer));
+        int after_syn = fx->rec.n;
+        assert_true(after_syn > before);
+        ws_tracker_advance(&fx->tr, other.ts_us + WS_SECONDS(64) - 1);
+        assert_int_equal(fx->rec.n, after_syn);   /* not at the victim's deadline */
+        ws_tracker_advance(&fx->tr, other.ts_us + WS_SECONDS(64));
+        assert_int_equal(fx->rec.n, after_syn + 1);
+        const struct ws_event *e = &fx->rec.ev[after_syn];
+        assert_int_equal(e->type, WS_EV_TRANSITION);
+        assert_int_equal(e->to, WS_CLOSED);
+        assert_int_equal(e->ts_us, other.ts_us + WS_SECONDS(64));
+        assert_int_equal(e->flow_id, fx->tr.next_flow_id - 1);
+        /* Then it lingers out of the table; nothing else ever fires. */
+        ws_tracker_advance(&fx->tr, other.ts_us + WS_SECONDS(2 * 3600));
+        assert_int_equal(fx->tr.flows.count, 0);
+        assert_int_equal(fx->tr.timers.count, 0);
+        for (int i = after_syn + 1; i < fx->rec.n; i++)
+            assert_int_equal(fx->rec.ev[i].flow_id, fx->tr.next_flow_id - 1);
+        fx_free(fx);
+    }
+}
+
 static void test_idle_flow_expires(void **state)
 {
     (void)state;
@@ -906,6 +947,7 @@ int main(void)
         cmocka_unit_test(test_eviction_is_reported),
         cmocka_unit_test(test_flood_does_not_evict_established_flows),
         cmocka_unit_test(test_stale_established_flow_goes_before_fresh_half_open),
+        cmocka_unit_test(test_evicted_flows_timer_serves_the_next_flow),
         cmocka_unit_test(test_idle_flow_expires),
         cmocka_unit_test(test_syn_timeout_counts_from_last_retransmission),
         cmocka_unit_test(test_midstream_marks_flow_and_picks_server_by_port),

@@ -5,10 +5,11 @@
 # Usage: tools/bench-ablation.sh [--rounds N] [--base COMMIT]
 #
 #   --rounds N       rounds per build and row (default 3)
-#   --base COMMIT    the "before" build (default b610dc4: the state at the
-#                    previous stop, with reader and writer threads; the stop
-#                    before that was f7ba39d: timing wheel, 280-byte records,
-#                    batches of 16 with in-batch prefetch, one thread)
+#   --base COMMIT    the "before" build (default 83438b1: the state at the
+#                    previous stop, 280-byte records, five batches in flight,
+#                    reader and writer threads; the stops before that were
+#                    b610dc4, the first with threads, and f7ba39d: timing
+#                    wheel, batches of 16 with in-batch prefetch, one thread)
 #
 # Builds (Release, in WS_ABLATION_DIR, default /tmp/wirestate-ablation):
 #   base       COMMIT, from a git worktree
@@ -19,8 +20,8 @@
 #              evictions, faster JSON and Community IDs, all on one thread
 #   head       the working tree: plus the reader and writer threads
 # Rows: the large capture of tools/bench.sh with --no-events and with --json
-# to /dev/null, the small one with --json, and the SYN flood with
-# --no-events (captures shared with tools/bench.sh through
+# to /dev/null, the small one with --json, the SYN flood with --no-events,
+# and the million held flows with --no-events (captures shared with tools/bench.sh through
 # tools/bench-captures.sh).  Prints a table; records nothing (paste it where
 # it is needed).
 set -euo pipefail
@@ -30,7 +31,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tools/bench-captures.sh
 . "$root/tools/bench-captures.sh"
 rounds=3
-base_commit=b610dc4
+base_commit=83438b1
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 while [ $# -gt 0 ]; do
   case $1 in
@@ -74,12 +75,14 @@ cmake --build "$dir/tools" -j"$(nproc)" --target gencap >>"$log" 2>&1
 large=$(bench_capture "$dir/tools/gencap" "$bench_dir" large "$(bench_capture_args large 0)").pcap
 small=$(bench_capture "$dir/tools/gencap" "$bench_dir" small "$(bench_capture_args small 0)").pcap
 flood=$(bench_capture "$dir/tools/gencap" "$bench_dir" flood "$(bench_capture_args flood 0)").pcap
+held=$(bench_capture "$dir/tools/gencap" "$bench_dir" held "$(bench_capture_args held 0)").pcap
 packets() { awk '$1 == "packets" { print $2; exit }' "${1%.pcap}.expect"; }
-cat "$large" "$small" "$flood" >/dev/null   # into the page cache
+cat "$large" "$small" "$flood" "$held" >/dev/null   # into the page cache
 
 builds=(base nobatch onethread head)
 rows=("large --no-events|$large|--no-events" "large --json|$large|--json" "small --json|$small|--json"
-      "SYN flood --no-events|$flood|--no-events")
+      "SYN flood --no-events|$flood|--no-events"
+      "held flows --no-events|$held|--no-events --max-flows 2000000")
 declare -A secs
 for row in "${rows[@]}"; do
   IFS='|' read -r label pcap opts <<<"$row"

@@ -207,6 +207,13 @@ static inline bool ws_flow_table_full(const struct ws_flow_table *t)
 struct ws_flow *ws_flow_add(struct ws_flow_table *t, const struct ws_flow_ref *ref);
 struct ws_flow *ws_flow_insert(struct ws_flow_table *t, const struct ws_flow_key *key);
 
+/* Removes victim and adds the flow of ref in its record, which keeps its pool
+ * index and its timer fields: a timer armed for the victim (in the caller's
+ * wheel, which names it by index) is inherited, untouched, by the new flow.
+ * NULL without memory: victim is removed all the same, its timer fields
+ * intact for the caller to cancel. */
+struct ws_flow *ws_flow_reuse(struct ws_flow_table *t, struct ws_flow *victim, const struct ws_flow_ref *ref);
+
 /* Marks f the most recently active flow of its tier. */
 void ws_flow_touch(struct ws_flow_table *t, struct ws_flow *f);
 

@@ -85,6 +85,12 @@ static inline bool ws_timer_armed(const struct ws_timer *t)
     return t->prev != WS_TIMER_AT_NOWHERE;
 }
 
+/* Armed and waiting in the wheel (not yet in the due heap). */
+static inline bool ws_timer_in_wheel(const struct ws_timer *t)
+{
+    return t->prev != WS_TIMER_AT_NOWHERE && t->prev != WS_TIMER_AT_DUE;
+}
+
 static inline uint64_t ws_timers_tick_of(int64_t t)
 {
     return t < 0 ? 0 : (uint64_t)t >> WS_WHEEL_TICK_SHIFT;
@@ -116,8 +122,7 @@ static inline uint32_t ws_timers_tick_for(int64_t deadline)
  * deadline's tick or an earlier one.  The check every packet makes, inline. */
 static inline bool ws_timers_arm_is_noop(const struct ws_timer *t, int64_t deadline)
 {
-    return t->prev != WS_TIMER_AT_NOWHERE && t->prev != WS_TIMER_AT_DUE &&
-           ws_timers_tick_for(deadline) >= t->tick;
+    return ws_timer_in_wheel(t) && ws_timers_tick_for(deadline) >= t->tick;
 }
 
 /* Makes id's timer come up no later than deadline: arms it if unarmed, moves

@@ -263,12 +263,10 @@ static void grow_buckets(UT_hash_table *tbl)
     tbl->log2_num_buckets++;
 }
 
-/* False without memory for uthash's table: f is not in. */
-static bool hash_add(struct ws_flow_table *t, struct ws_flow *f, const uint8_t *key, unsigned len,
+/* Into uthash's table, which exists. */
+static void hash_add(struct ws_flow_table *t, struct ws_flow *f, const uint8_t *key, unsigned len,
                      unsigned hash)
 {
-    if (!t->tbl && !make_hash_table(t))
-        return false;
     UT_hash_table *tbl = t->tbl;
     f->hh.tbl = tbl;
     f->hh.key = key;
@@ -281,7 +279,6 @@ static bool hash_add(struct ws_flow_table *t, struct ws_flow *f, const uint8_t *
     (void)oomed;
     if (++tbl->num_items > tbl->num_buckets && tbl->num_buckets < WS_MAX_BUCKETS)
         grow_buckets(tbl);
-    return true;
 }
 
 static void hash_delete(struct ws_flow_table *t, struct ws_flow *f)
@@ -416,6 +413,33 @@ struct ws_flow *ws_flow_insert(struct ws_flow_table *t, const struct ws_flow_key
 }
 
 
+/* Makes f, a record on no list, the zeroed flow of ref with the timer given,
+ * the newest of the expendable tier.  False without memory (for an IPv6 key
+ * or uthash's table), f then untouched. */
+static bool become_flow(struct ws_flow_table *t, struct ws_flow *f, const struct ws_flow_ref *ref,
+                        struct ws_timer timer)
+{
+    union ws_v6_key *k6 = NULL;
+    if (ref->key_len == WS_PACKED_KEY_V6 && !(k6 = take_v6_key(t)))
+        return false;
+    if (!t->tbl && !make_hash_table(t)) {
+        if (k6)
+            give_back_v6_key(t, k6);
+        return false;
+    }
+    uint32_t idx = f->idx;
+    memset(f, 0, t->record_size);   /* the tally too */
+    f->idx = idx;
+    f->timer = timer;
+    uint8_t *key = k6 ? k6->bytes : f->key4;
+    memcpy(key, ref->key, ref->key_len);
+    hash_add(t, f, key, ref->key_len, ref->hash);
+    f->tier = WS_TIER_EXPENDABLE;
+    list_push_newest(t, &t->tier[f->tier], f);
+    t->count++;
+    return true;
+}
+
 struct ws_flow *ws_flow_add(struct ws_flow_table *t, const struct ws_flow_ref *ref)
 {
     if (ws_flow_table_full(t))
@@ -423,31 +447,22 @@ struct ws_flow *ws_flow_add(struct ws_flow_table *t, const struct ws_flow_ref *r
     if (t->free_list == WS_FLOW_NIL && !add_chunk(t))
         return NULL;
     struct ws_flow *f = ws_flow_at(t, t->free_list);
-    t->free_list = f->newer;
-    uint32_t idx = f->idx;
-    memset(f, 0, t->record_size);   /* the tally too */
-    f->idx = idx;
-    f->timer = WS_TIMER_UNARMED;
-    uint8_t *key = f->key4;
-    if (ref->key_len == WS_PACKED_KEY_V6) {
-        union ws_v6_key *k6 = take_v6_key(t);
-        if (!k6) {
-            release(t, f);
-            return NULL;
-        }
-        key = k6->bytes;
-    }
-    memcpy(key, ref->key, ref->key_len);
-    if (!hash_add(t, f, key, ref->key_len, ref->hash)) {   /* no memory: give the record back */
-        if (key != f->key4)
-            give_back_v6_key(t, (union ws_v6_key *)(void *)key);
-        release(t, f);
+    uint32_t next_free = f->newer;
+    if (!become_flow(t, f, ref, WS_TIMER_UNARMED))
         return NULL;
-    }
-    f->tier = WS_TIER_EXPENDABLE;
-    list_push_newest(t, &t->tier[f->tier], f);
-    t->count++;
+    t->free_list = next_free;
     return f;
+}
+
+struct ws_flow *ws_flow_reuse(struct ws_flow_table *t, struct ws_flow *victim, const struct ws_flow_ref *ref)
+{
+    struct ws_timer timer = victim->timer;
+    ws_flow_remove(t, victim);   /* first on the free list now */
+    uint32_t next_free = victim->newer;
+    if (!become_flow(t, victim, ref, timer))
+        return NULL;
+    t->free_list = next_free;
+    return victim;
 }
 
 void ws_flow_touch(struct ws_flow_table *t, struct ws_flow *f)

@@ -305,11 +305,12 @@ static struct ws_flow *choose_victim(const struct ws_tracker *tr, int64_t now)
     return cheap;
 }
 
-static void evict_least_recent(struct ws_tracker *tr, int64_t ts)
+/* The victim, reported and counted, still in the table for open_flow. */
+static struct ws_flow *evict_least_recent(struct ws_tracker *tr, int64_t ts)
 {
     struct ws_flow *victim = choose_victim(tr, ts);
     if (!victim)
-        return;
+        return NULL;
     /* Under a flood every packet evicts, oldest first, so the work is
      * pipelined: the next victim (requested at the previous eviction) has
      * what its removal touches requested now, and the one after it its
@@ -328,7 +329,7 @@ static void evict_least_recent(struct ws_tracker *tr, int64_t ts)
     emit_expired(tr, victim, "evicted", ts);
     emit_flow_record(tr, victim, WS_END_EVICTED, ts);
     tr->stats.evicted++;
-    drop_flow(tr, victim);
+    return victim;
 }
 
 /* SPECIAL CASE (roles): the sender of the first bare SYN is the client; a
@@ -364,11 +365,25 @@ static void begin_connection(struct ws_tracker *tr, struct ws_flow *f, int sende
     tr->stats.flows++;
 }
 
+/* A full table gives the new flow its victim's record.  The victim's timer,
+ * if it waits in the wheel, stays armed for the new flow: an armed timer
+ * only ever needs to come up early (timers.h), schedule() moves it earlier
+ * if the new flow's deadline is, and when it comes up the real deadline is
+ * asked for.  That spares a SYN flood unlinking and relinking a timer per
+ * packet, and the cache misses on its neighbours in the wheel. */
 static struct ws_flow *open_flow(struct ws_tracker *tr, const struct ws_flow_ref *ref, int64_t ts)
 {
-    if (ws_flow_table_full(&tr->flows))
-        evict_least_recent(tr, ts);
-    struct ws_flow *f = ws_flow_add(&tr->flows, ref);
+    struct ws_flow *victim = ws_flow_table_full(&tr->flows) ? evict_least_recent(tr, ts) : NULL;
+    struct ws_flow *f;
+    if (victim) {
+        if (!ws_timer_in_wheel(&victim->timer))   /* in the due heap: its entry names the victim */
+            ws_timers_cancel(&tr->timers, victim->idx);
+        f = ws_flow_reuse(&tr->flows, victim, ref);
+        if (!f)
+            ws_timers_cancel(&tr->timers, victim->idx);
+    } else {
+        f = ws_flow_add(&tr->flows, ref);
+    }
     if (!f)
         tr->stats.alloc_failures++;
     return f;
