@@ -322,12 +322,8 @@ static struct ws_flow *evict_least_recent(struct ws_tracker *tr, int64_t ts)
     if (after) {
         ws_flow_prefetch_removal(&tr->flows, after);
         struct ws_flow *later = ws_flow_newer(&tr->flows, after);
-        if (later) {   /* all of it, for writing: the new flow takes its record */
-            const char *p = (const char *)later;
-            for (size_t off = 0; off < tr->flows.record_size; off += 64)
-                __builtin_prefetch(p + off, 1);
-            __builtin_prefetch(p + tr->flows.record_size - 1, 1);
-        }
+        if (later)   /* all of it: the new flow takes its record */
+            ws_flow_prefetch_record(&tr->flows, later);
     }
     emit_expired(tr, victim, "evicted", ts);
     emit_flow_record(tr, victim, WS_END_EVICTED, ts);
