@@ -537,31 +537,36 @@ static uint64_t *radix_sort(uint64_t *keys, uint64_t *tmp, size_t n, unsigned ke
  * reads each record once anyway, makes each flow a 64-bit key, its id above
  * its pool index; the keys are radix sorted and the index names the record.
  * Ids too large for that (beyond 2^46 with the default table) fall back to
- * qsort.  all must have room for every flow, keys for twice that. */
-static size_t sort_by_id(const struct ws_flow_table *t, struct ws_flow **all, uint64_t *keys)
+ * qsort over the records.  keys has room for twice the flows (the radix
+ * sort's scratch); the flows come back, in order, in the same memory:
+ * 16 bytes a flow at the peak rather than 24 with an array of their own. */
+static struct ws_flow **sort_by_id(const struct ws_flow_table *t, uint64_t *keys, size_t *n)
 {
+    _Static_assert(sizeof(struct ws_flow *) <= sizeof(uint64_t), "a flow pointer fits a key's room");
+    struct ws_flow **all = (struct ws_flow **)(void *)keys;
     unsigned idx_bits = bit_length(t->chunk_count * WS_FLOW_CHUNK_RECORDS - 1);
     uint64_t max_id = 0;
-    size_t n = 0;
+    size_t count = 0;
     for (int tier = 0; tier < WS_TIER_COUNT; tier++)
-        for (uint32_t i = t->tier[tier].newest; i != WS_FLOW_NIL && n < t->count;) {
-            struct ws_flow *f = ws_flow_at(t, i);
-            all[n] = f;
-            keys[n++] = f->id << idx_bits | i;
+        for (uint32_t i = t->tier[tier].newest; i != WS_FLOW_NIL && count < t->count;) {
+            const struct ws_flow *f = ws_flow_at(t, i);
+            keys[count++] = f->id << idx_bits | i;
             max_id = f->id > max_id ? f->id : max_id;
             i = f->older;
         }
-    unsigned key_bits = bit_length(max_id) + idx_bits;
-    if (n < 2)
-        return n;
-    if (key_bits > 64) {
-        qsort(all, n, sizeof *all, by_id);
-        return n;
+    *n = count;
+    uint64_t idx_mask = ((uint64_t)1 << idx_bits) - 1;
+    if (bit_length(max_id) + idx_bits > 64) {
+        for (size_t k = 0; k < count; k++)   /* each slot read, then overwritten */
+            all[k] = ws_flow_at(t, (uint32_t)(keys[k] & idx_mask));
+        qsort(all, count, sizeof *all, by_id);
+        return all;
     }
-    const uint64_t *sorted = radix_sort(keys, keys + n, n, key_bits);
-    for (size_t k = 0; k < n; k++)
-        all[k] = ws_flow_at(t, (uint32_t)(sorted[k] & (((uint64_t)1 << idx_bits) - 1)));
-    return n;
+    const uint64_t *sorted = count < 2 ? keys : radix_sort(keys, keys + count, count,
+                                                            bit_length(max_id) + idx_bits);
+    for (size_t k = 0; k < count; k++)   /* sorted is keys itself or its second half */
+        all[k] = ws_flow_at(t, (uint32_t)(sorted[k] & idx_mask));
+    return all;
 }
 
 struct ws_flow **ws_flow_table_by_id(const struct ws_flow_table *t, size_t *n)
@@ -569,16 +574,16 @@ struct ws_flow **ws_flow_table_by_id(const struct ws_flow_table *t, size_t *n)
     *n = 0;
     if (!t->count)
         return NULL;
-    struct ws_flow **all = malloc(t->count * sizeof *all);
-    uint64_t *keys = malloc(2 * t->count * sizeof *keys);   /* and the sort's scratch */
-    if (!all || !keys) {
+    uint64_t *keys = malloc(2 * t->count * sizeof *keys);
+    if (!keys)
+        return NULL;
+    struct ws_flow **all = sort_by_id(t, keys, n);
+    if (*n == 0) {   /* not with a consistent table */
         free(all);
-        free(keys);
         return NULL;
     }
-    *n = sort_by_id(t, all, keys);
-    free(keys);
-    return all;
+    struct ws_flow **fitted = realloc(all, *n * sizeof *all);   /* the scratch given back */
+    return fitted ? fitted : all;
 }
 
 /* Every event carries two of these: a copy of a size fixed at compile time
