@@ -442,6 +442,43 @@ static void test_evicted_flows_timer_serves_the_next_flow(void **state)
     }
 }
 
+/* A new SYN on a 4-tuple in TIME_WAIT starts a new connection in the same
+ * record: the old one's flow record counts its own packets and bytes, the
+ * new one's only what came after. */
+static void test_reused_4tuple_counts_afresh(void **state)
+{
+    (void)state;
+    struct fixture *fx = fx_new(16);
+    handshake(fx);
+    feed(fx, seg(true, 3, A, CISN + 1, SISN + 1, 100));
+    feed(fx, seg(true, 4, F | A, CISN + 101, SISN + 1, 0));
+    feed(fx, seg(false, 5, F | A, SISN + 1, CISN + 102, 0));
+    feed(fx, seg(true, 6, A, CISN + 102, SISN + 2, 0));
+    feed(fx, seg(true, 1000, S, CISN + 50000, 0, 0));   /* the client port reused */
+    feed(fx, seg(false, 1001, S | A, SISN + 70000, CISN + 50001, 0));
+    ws_tracker_finish(&fx->tr);
+    const struct ws_flow_record *old = NULL, *now = NULL;
+    for (int i = 0; i < fx->rec.n; i++) {
+        const struct ws_event *e = &fx->rec.ev[i];
+        if (e->type != WS_EV_FLOW)
+            continue;
+        if (e->record->reason == WS_END_REUSED)
+            old = e->record;
+        else if (e->record->reason == WS_END_CAPTURE)
+            now = e->record;
+    }
+    assert_non_null(old);
+    assert_non_null(now);
+    assert_int_equal(old->orig_packets, 5);
+    assert_int_equal(old->resp_packets, 2);
+    assert_int_equal(old->orig_bytes, 100);
+    assert_int_equal(now->orig_packets, 1);
+    assert_int_equal(now->resp_packets, 1);
+    assert_int_equal(now->orig_bytes, 0);
+    assert_string_equal(now->history, "Sh");
+    fx_free(fx);
+}
+
 static void test_idle_flow_expires(void **state)
 {
     (void)state;
@@ -948,6 +985,7 @@ int main(void)
         cmocka_unit_test(test_flood_does_not_evict_established_flows),
         cmocka_unit_test(test_stale_established_flow_goes_before_fresh_half_open),
         cmocka_unit_test(test_evicted_flows_timer_serves_the_next_flow),
+        cmocka_unit_test(test_reused_4tuple_counts_afresh),
         cmocka_unit_test(test_idle_flow_expires),
         cmocka_unit_test(test_syn_timeout_counts_from_last_retransmission),
         cmocka_unit_test(test_midstream_marks_flow_and_picks_server_by_port),

@@ -353,10 +353,8 @@ static void begin_connection(struct ws_tracker *tr, struct ws_flow *f, int sende
                              enum ws_seg_class cls, int64_t ts)
 {
     struct ws_flow_tally *tally = ws_flow_tally(&tr->flows, f);
-    if (tally) {
-        memset(tally, 0, sizeof *tally);
+    if (tally)
         ws_zeek_init(&tally->zeek, sender);
-    }
     f->id = tr->next_flow_id++;
     f->first_ts = ts;
     f->client = (uint8_t)pick_client(f, sender, cls);
@@ -423,6 +421,9 @@ static void restart_connection(struct ws_tracker *tr, struct ws_flow *f, int sen
     emit_flow_record(tr, f, WS_END_REUSED, ts);
     ws_timers_cancel(&tr->timers, f->idx);
     memset(f->side, 0, sizeof f->side);
+    struct ws_flow_tally *tally = ws_flow_tally(&tr->flows, f);
+    if (tally)   /* a new record comes zeroed; this one counts afresh */
+        memset(tally, 0, sizeof *tally);
     begin_connection(tr, f, sender, WS_SEG_SYN, ts);
     (void)seg;
 }
