@@ -282,6 +282,13 @@ run -r "$base" --msl abc
 expect_error "--msl abc" 2 "--msl" "abc"
 run -r "$base" --max-flows 0
 expect_error "--max-flows 0" 2 "--max-flows" "'0'"
+# A table the process cannot have the address space for fails at the start,
+# not at the first packet (ASan's shadow memory cannot live under ulimit -v).
+if ! grep -q __asan_init "$ws"; then
+  rc=0
+  ( ulimit -v 400000; exec timeout 60 "$ws" -r "$base" --max-flows 10000000 ) > "$tmp/out" 2> "$tmp/err" || rc=$?
+  expect_error "--max-flows beyond ulimit -v" 1 "cannot reserve memory" "10000000 flows" "--max-flows"
+fi
 run -r "$base" --names foo
 expect_error "--names foo" 2 "--names" "foo"
 run -r "$base" -c 0

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <string.h>
 
 #include "wirestate/flow_table.h"
@@ -85,13 +86,8 @@ static void key_for(uint32_t n, bool flip, struct ws_flow_key *key, int *sender)
 
 static bool in_pool(const struct ws_flow_table *t, const struct ws_flow *f)
 {
-    uintptr_t p = (uintptr_t)f;
-    for (size_t i = 0; i < t->chunk_count; i++) {
-        uintptr_t c = (uintptr_t)t->chunks[i];
-        if (p >= c && p < c + WS_FLOW_CHUNK_RECORDS * t->record_size)
-            return (p - c) % t->record_size == 0;
-    }
-    return false;
+    uintptr_t p = (uintptr_t)f, base = (uintptr_t)t->records;
+    return p >= base && p < base + t->pool_size * t->record_size && (p - base) % t->record_size == 0;
 }
 
 /* The record holds exactly this 4-tuple (read back from its packed key). */
@@ -277,7 +273,7 @@ static void test_init_free_empty(void **state)
     key_for(1, false, &k, &side);
     assert_null(ws_flow_lookup(&t, &k));
     ws_flow_table_free(&t);
-    assert_null(t.chunks);
+    assert_null(t.records);
     assert_null(t.tbl);
     assert_int_equal(t.count, 0);
 }
@@ -296,7 +292,7 @@ static void test_insert_lookup(void **state)
     struct ws_flow *f = ws_flow_insert(&t, &k);
     assert_non_null(f);
     assert_int_equal(t.count, 1);
-    assert_int_equal(t.chunk_count, 1);
+    assert_int_equal(t.pool_size, WS_FLOW_CHUNK_RECORDS);
     assert_true(in_pool(&t, f));
     /* A zeroed record carrying the key. */
     assert_key_is(f, &k);
@@ -386,10 +382,10 @@ static void test_full_across_chunks(void **state)
         key_for(i, i % 3 == 0, &k, &side);
         assert_non_null(ws_flow_insert(&t, &k));
     }
-    assert_int_equal(t.chunk_count, 3);
+    assert_int_equal(t.pool_size, 3 * WS_FLOW_CHUNK_RECORDS);
     key_for((uint32_t)max, false, &k, &side);
     assert_null(ws_flow_insert(&t, &k));
-    assert_int_equal(t.chunk_count, 3);
+    assert_int_equal(t.pool_size, 3 * WS_FLOW_CHUNK_RECORDS);
     for (uint32_t i = 0; i < max; i++) {
         key_for(i, i % 2 == 0, &k, &side);
         struct ws_flow *f = ws_flow_lookup(&t, &k);
@@ -479,7 +475,7 @@ static void test_reuse_records(void **state)
             f->id = next;               /* dirty the record: insert must zero it */
             f->side[0].state = WS_ESTABLISHED;
         }
-        assert_int_equal(t.chunk_count, 2);
+        assert_int_equal(t.pool_size, 2 * WS_FLOW_CHUNK_RECORDS);
         check_list(&t);
         /* Remove the oldest half. */
         for (size_t i = 0; i < max / 2; i++)
@@ -493,7 +489,7 @@ static void test_reuse_records(void **state)
     assert_non_null(f);
     assert_int_equal(f->id, 0);
     assert_int_equal(f->side[0].state, WS_NONE);
-    assert_int_equal(t.chunk_count, 2);
+    assert_int_equal(t.pool_size, 2 * WS_FLOW_CHUNK_RECORDS);
 
     /* Remove everything, refill: still two chunks. */
     while (ws_flow_least_recent(&t))
@@ -504,7 +500,7 @@ static void test_reuse_records(void **state)
         key_for(next++, true, &k, &side);
         assert_non_null(ws_flow_insert(&t, &k));
     }
-    assert_int_equal(t.chunk_count, 2);
+    assert_int_equal(t.pool_size, 2 * WS_FLOW_CHUNK_RECORDS);
     check_list(&t);
     ws_flow_table_free(&t);
 }
@@ -862,7 +858,7 @@ static void randomized(bool keep_tally)
                 touches > 10000 && misses > 10000 && fulls > 100 && empty_evictions > 100);
     assert_int_equal(max_seen, MAX);
     /* 3000 records need three chunks of 1024, however much churn. */
-    assert_int_equal(t.chunk_count, (MAX + WS_FLOW_CHUNK_RECORDS - 1) / WS_FLOW_CHUNK_RECORDS);
+    assert_int_equal(t.pool_size, (MAX + WS_FLOW_CHUNK_RECORDS - 1) / WS_FLOW_CHUNK_RECORDS * WS_FLOW_CHUNK_RECORDS);
 
     ws_flow_table_free(&t);
     free(m.flow);
@@ -921,7 +917,7 @@ static void test_randomized_without_tally(void **state)
  * not in use, no index twice, ending at WS_FLOW_NIL.  Returns its length. */
 static size_t check_free_list(const struct ws_flow_table *t)
 {
-    size_t pool = t->chunk_count * WS_FLOW_CHUNK_RECORDS;
+    size_t pool = t->pool_size;
     size_t n = 0;
     for (uint32_t i = t->free_list; i != WS_FLOW_NIL; i = ws_flow_at(t, i)->newer) {
         assert_true(i < pool);
@@ -959,17 +955,15 @@ static void test_index_names_the_record(void **state)
         assert_int_equal(f[i]->idx, i);
         assert_ptr_equal(ws_flow_at(&t, f[i]->idx), f[i]);
         assert_ptr_equal(ws_flow_at_or_null(&t, f[i]->idx), f[i]);
-        assert_ptr_equal((unsigned char *)f[i], t.chunks[i / WS_FLOW_CHUNK_RECORDS] +
-                                                    i % WS_FLOW_CHUNK_RECORDS * t.record_size);
+        assert_ptr_equal((unsigned char *)f[i], t.records + i * t.record_size);
         assert_false(seen[f[i]->idx]);
         seen[f[i]->idx] = true;
     }
-    assert_int_equal(t.chunk_count, 3);
-    /* The records either side of a chunk boundary are in different chunks
-     * but consecutive indices. */
-    assert_ptr_equal((unsigned char *)ws_flow_at(&t, WS_FLOW_CHUNK_RECORDS - 1),
-                     t.chunks[0] + (WS_FLOW_CHUNK_RECORDS - 1) * t.record_size);
-    assert_ptr_equal((unsigned char *)ws_flow_at(&t, WS_FLOW_CHUNK_RECORDS), t.chunks[1]);
+    assert_int_equal(t.pool_size, 3 * WS_FLOW_CHUNK_RECORDS);
+    /* The records either side of a chunk boundary are neighbours in the
+     * array, as their indices are. */
+    assert_ptr_equal((unsigned char *)ws_flow_at(&t, WS_FLOW_CHUNK_RECORDS) - t.record_size,
+                     (unsigned char *)ws_flow_at(&t, WS_FLOW_CHUNK_RECORDS - 1));
     /* Links are indices; the ends of the list are WS_FLOW_NIL. */
     assert_int_equal(t.tier[WS_TIER_EXPENDABLE].oldest, f[0]->idx);
     assert_int_equal(t.tier[WS_TIER_EXPENDABLE].newest, f[max - 1]->idx);
@@ -1024,45 +1018,71 @@ static void test_index_names_the_record(void **state)
         assert_int_equal(t.tier[tier].oldest, WS_FLOW_NIL);
     }
     assert_int_equal(check_free_list(&t), 3 * WS_FLOW_CHUNK_RECORDS);
-    assert_int_equal(t.chunk_count, 3);
+    assert_int_equal(t.pool_size, 3 * WS_FLOW_CHUNK_RECORDS);
     ws_flow_table_free(&t);
     free(seen);
     free(f);
 }
 
+/* The clamp is checked through ws_flow_table_max_flows(): a table of
+ * WS_FLOW_MAX_INDEX flows reserves a terabyte of address space, more than
+ * some environments give (valgrind, ulimit -v). */
 static void test_max_flows_clamped_to_max_index(void **state)
 {
     (void)state;
-    struct ws_flow_table t;
-    assert_true(ws_flow_table_init(&t, SIZE_MAX, 0, true));
-    assert_int_equal(t.max_flows, WS_FLOW_MAX_INDEX);
-    ws_flow_table_free(&t);
-    assert_true(ws_flow_table_init(&t, (size_t)WS_FLOW_MAX_INDEX + 1, 0, true));
-    assert_int_equal(t.max_flows, WS_FLOW_MAX_INDEX);
-    ws_flow_table_free(&t);
-    assert_true(ws_flow_table_init(&t, WS_FLOW_MAX_INDEX, 0, true));
-    assert_int_equal(t.max_flows, WS_FLOW_MAX_INDEX);
-    ws_flow_table_free(&t);
-    assert_true(ws_flow_table_init(&t, (size_t)WS_FLOW_MAX_INDEX - 1, 0, true));
-    assert_int_equal(t.max_flows, WS_FLOW_MAX_INDEX - 1);
-    ws_flow_table_free(&t);
-    /* Below the timer wheel's own ids and WS_FLOW_NIL. */
+    assert_int_equal(ws_flow_table_max_flows(SIZE_MAX), WS_FLOW_MAX_INDEX);
+    assert_int_equal(ws_flow_table_max_flows((size_t)WS_FLOW_MAX_INDEX + 1), WS_FLOW_MAX_INDEX);
+    assert_int_equal(ws_flow_table_max_flows(WS_FLOW_MAX_INDEX), WS_FLOW_MAX_INDEX);
+    assert_int_equal(ws_flow_table_max_flows((size_t)WS_FLOW_MAX_INDEX - 1), WS_FLOW_MAX_INDEX - 1);
+    assert_int_equal(ws_flow_table_max_flows(0), 1);
+    /* Below the timer wheel's own ids and WS_FLOW_NIL, with every index of
+     * the last whole chunk. */
     assert_true(WS_FLOW_MAX_INDEX < WS_TIMER_MAX_ID);
     assert_true(WS_FLOW_MAX_INDEX < WS_FLOW_NIL);
+    size_t last_chunk_end = ((size_t)WS_FLOW_MAX_INDEX + WS_FLOW_CHUNK_RECORDS - 1) /
+                            WS_FLOW_CHUNK_RECORDS * WS_FLOW_CHUNK_RECORDS;
+    assert_true(last_chunk_end - 1 < WS_TIMER_MAX_ID);
 
-    /* A table whose pool already reaches the last chunk below
-     * WS_FLOW_MAX_INDEX takes no further chunk: the add fails cleanly (the
-     * chunk count is faked; no record is touched before the refusal). */
-    assert_true(ws_flow_table_init(&t, SIZE_MAX, 0, true));
+    struct ws_flow_table t;
+    assert_true(ws_flow_table_init(&t, (size_t)2 * WS_FLOW_CHUNK_RECORDS + 5, 0, true));
+    assert_int_equal(t.max_flows, 2 * WS_FLOW_CHUNK_RECORDS + 5);
+    /* Room for whole chunks: three. */
+    assert_int_equal(t.records_bytes, 3 * WS_FLOW_CHUNK_RECORDS * t.record_size);
+    /* A table whose pool already reaches the end of its array takes no
+     * further chunk: the add fails cleanly (the pool size is faked; no
+     * record is touched before the refusal). */
     struct ws_flow_key k;
     int side;
     key_for(1, false, &k, &side);
-    t.chunk_count = WS_FLOW_MAX_INDEX / WS_FLOW_CHUNK_RECORDS;
+    t.pool_size = 3 * WS_FLOW_CHUNK_RECORDS;
     assert_null(ws_flow_insert(&t, &k));
     assert_int_equal(t.count, 0);
     assert_null(t.tbl);
-    t.chunk_count = 0;
+    t.pool_size = 0;
     assert_non_null(ws_flow_insert(&t, &k));
+    ws_flow_table_free(&t);
+}
+
+/* A table whose records cannot have their address space (here: a process
+ * limit far below it) is refused at init, and freeing it is safe. */
+static void test_init_fails_without_address_space(void **state)
+{
+    (void)state;
+    struct rlimit old;
+    assert_int_equal(getrlimit(RLIMIT_AS, &old), 0);
+    struct rlimit low = old;
+    low.rlim_cur = (rlim_t)1 << 30;   /* 1 GiB, where 100 M flows need 16 GiB */
+    if (old.rlim_max != RLIM_INFINITY && old.rlim_max < low.rlim_cur)
+        low.rlim_cur = old.rlim_max;
+    assert_int_equal(setrlimit(RLIMIT_AS, &low), 0);
+    struct ws_flow_table t;
+    bool made = ws_flow_table_init(&t, 100000000, 0, false);
+    assert_int_equal(setrlimit(RLIMIT_AS, &old), 0);
+    assert_false(made);
+    assert_null(t.records);
+    ws_flow_table_free(&t);
+    /* With the limit gone, the same table can be made. */
+    assert_true(ws_flow_table_init(&t, 100000000, 0, false));
     ws_flow_table_free(&t);
 }
 
@@ -1607,6 +1627,7 @@ int main(void)
         cmocka_unit_test(test_two_tables_different_seeds),
         cmocka_unit_test(test_index_names_the_record),
         cmocka_unit_test(test_max_flows_clamped_to_max_index),
+        cmocka_unit_test(test_init_fails_without_address_space),
         cmocka_unit_test(test_ref_of_segment_agrees_with_key),
         cmocka_unit_test(test_find_agrees_with_lookup),
         cmocka_unit_test(test_prefetch_safe_on_empty_table),

@@ -2,8 +2,9 @@
  *
  * A flow holds two endpoints ("sides").  Side 0 is the endpoint whose
  * (address, port) sorts first, so both directions of a connection find the
- * same record.  Records come from a pool grown a chunk at a time up to
- * max_flows; nothing is allocated per packet.  Each record has a 32-bit index
+ * same record.  Records live in one array with room for max_flows of them
+ * (big_alloc.h: address space, taken as memory only where written), handed
+ * out a chunk at a time; nothing is allocated per packet.  Each record has a 32-bit index
  * (its place in the pool), which is how the activity lists and the timer
  * wheel link records: half the size of pointers.  Intrusive lists keep flows
  * ordered by last activity, one list per eviction tier, so the least recently
@@ -153,8 +154,9 @@ struct ws_flow_table {
     UT_hash_table *tbl;              /* uthash's buckets; NULL until the first flow */
     struct ws_flow_list tier[WS_TIER_COUNT];
     uint32_t free_list;
-    unsigned char **chunks;          /* WS_FLOW_CHUNK_RECORDS records of record_size bytes each */
-    size_t chunk_count, chunk_capacity;
+    unsigned char *records;          /* room for max_flows records of record_size bytes each */
+    size_t records_bytes;            /* what ws_big_alloc() was asked for */
+    size_t pool_size;                /* records handed out so far (whole chunks), the rest untouched */
     size_t record_size;              /* a struct ws_flow, and its tally if kept */
     bool keep_tally;
     union ws_v6_key *v6_free;         /* IPv6 key pool, carved from chunks like the records */
@@ -164,7 +166,15 @@ struct ws_flow_table {
     uint64_t hash_seed;              /* per table: see flow_key_hash() */
 };
 
-/* keep_tally: give every flow a struct ws_flow_tally (ws_flow_tally()). */
+/* The limit a table asked for max_flows keeps: 0 means 1, and indices stay
+ * below WS_FLOW_MAX_INDEX. */
+size_t ws_flow_table_max_flows(size_t max_flows);
+
+/* The address space such a table reserves for its records. */
+size_t ws_flow_table_reserve_bytes(size_t max_flows, bool keep_tally);
+
+/* keep_tally: give every flow a struct ws_flow_tally (ws_flow_tally()).
+ * False when the address space for max_flows records cannot be had. */
 bool ws_flow_table_init(struct ws_flow_table *t, size_t max_flows, uint64_t hash_seed,
                         bool keep_tally);
 void ws_flow_table_free(struct ws_flow_table *t);
@@ -226,8 +236,7 @@ void ws_flow_remove(struct ws_flow_table *t, struct ws_flow *f);
 /* The record at a pool index (any index a record of this table carries). */
 static inline struct ws_flow *ws_flow_at(const struct ws_flow_table *t, uint32_t idx)
 {
-    unsigned char *chunk = t->chunks[idx / WS_FLOW_CHUNK_RECORDS];
-    return (struct ws_flow *)(void *)(chunk + (size_t)(idx % WS_FLOW_CHUNK_RECORDS) * t->record_size);
+    return (struct ws_flow *)(void *)(t->records + (size_t)idx * t->record_size);
 }
 
 /* A flow's tally, NULL if its table keeps none. */

@@ -282,7 +282,9 @@ int ws_run(const struct ws_options *o, struct ws_signals *sig, struct ws_capture
             sink = ws_async_sink_as_sink(r.writer);
     }
     if (!ws_tracker_init(&r.tracker, &cfg, sink)) {
-        fprintf(stderr, "wirestate: out of memory setting up the flow table\n");
+        fprintf(stderr, "wirestate: cannot reserve memory for a flow table of %zu flows "
+                        "(--max-flows; about %zu MiB of address space)\n",
+                cfg.max_flows, ws_flow_table_reserve_bytes(cfg.max_flows, cfg.flow_records) >> 20);
         ws_tracker_free(&r.tracker);
         ws_async_sink_stop(r.writer);
         return 1;

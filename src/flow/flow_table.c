@@ -1,8 +1,27 @@
-/* flow_table.c - uthash table of flows, a chunked record pool and the activity list. */
+/* flow_table.c - uthash table of flows, their record pool and the activity lists. */
 #include "wirestate/flow_table.h"
+
+#include "wirestate/big_alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* The records a table of up to ~13000 flows (2 MiB of them) uses stay in
+ * small pages: no 2 MiB page is taken for a capture of a few connections. */
+#define RECORDS_SMALL_HEAD WS_BIG_ALLOC_MIN
+
+/* Bucket arrays are read at random like the records: in huge pages once big
+ * enough (big_alloc.h).  Every bucket is written when the array is made, so
+ * none of it is kept in small pages. */
+static UT_hash_bucket *alloc_buckets(size_t n)
+{
+    return ws_big_alloc(n * sizeof(UT_hash_bucket), 0);
+}
+
+static void free_buckets(UT_hash_bucket *b, size_t n)
+{
+    ws_big_free(b, n * sizeof(UT_hash_bucket));
+}
 
 /* uthash's default hash is unseeded; anyone who can send packets past the tap
  * could then aim many flows at one bucket.  Each table has its own seed, so
@@ -55,30 +74,47 @@ unsigned ws_flow_key_hash(const struct ws_flow_table *t, const uint8_t *key, siz
 _Static_assert(WS_PACKED_KEY_V4 % 4 == 0 && WS_PACKED_KEY_V6 % 4 == 0,
                "packed keys are hashed in 8-byte words and a 4-byte tail");
 
+static size_t record_size_for(bool keep_tally)
+{
+    return sizeof(struct ws_flow) + (keep_tally ? sizeof(struct ws_flow_tally) : 0);
+}
+
+size_t ws_flow_table_max_flows(size_t asked)
+{
+    if (asked == 0)
+        return 1;
+    return asked > WS_FLOW_MAX_INDEX ? WS_FLOW_MAX_INDEX : asked;
+}
+
+/* Whole chunks, so that add_chunk() never needs a partial one. */
+size_t ws_flow_table_reserve_bytes(size_t max_flows, bool keep_tally)
+{
+    size_t chunks = (ws_flow_table_max_flows(max_flows) + WS_FLOW_CHUNK_RECORDS - 1) / WS_FLOW_CHUNK_RECORDS;
+    return chunks * WS_FLOW_CHUNK_RECORDS * record_size_for(keep_tally);
+}
+
 bool ws_flow_table_init(struct ws_flow_table *t, size_t max_flows, uint64_t hash_seed,
                         bool keep_tally)
 {
     memset(t, 0, sizeof *t);
     t->keep_tally = keep_tally;
-    t->record_size = sizeof(struct ws_flow) + (keep_tally ? sizeof(struct ws_flow_tally) : 0);
-    t->max_flows = max_flows ? max_flows : 1;
-    if (t->max_flows > WS_FLOW_MAX_INDEX)
-        t->max_flows = WS_FLOW_MAX_INDEX;
+    t->record_size = record_size_for(keep_tally);
+    t->max_flows = ws_flow_table_max_flows(max_flows);
     t->free_list = WS_FLOW_NIL;
     for (int i = 0; i < WS_TIER_COUNT; i++)
         t->tier[i].newest = t->tier[i].oldest = WS_FLOW_NIL;
     t->hash_seed = hash_seed ? hash_seed : WS_DEFAULT_HASH_SEED;
-    return true;
+    t->records_bytes = ws_flow_table_reserve_bytes(t->max_flows, keep_tally);
+    t->records = ws_big_alloc(t->records_bytes, RECORDS_SMALL_HEAD);
+    return t->records != NULL;
 }
 
 void ws_flow_table_free(struct ws_flow_table *t)
 {
     if (t->tbl)
-        free(t->tbl->buckets);
+        free_buckets(t->tbl->buckets, t->tbl->num_buckets);
     free(t->tbl);
-    for (size_t i = 0; i < t->chunk_count; i++)
-        free(t->chunks[i]);
-    free(t->chunks);
+    ws_big_free(t->records, t->records_bytes);
     for (size_t i = 0; i < t->v6_chunk_count; i++)
         free(t->v6_chunks[i]);
     free(t->v6_chunks);
@@ -216,10 +252,10 @@ void ws_flow_ref_of_key(const struct ws_flow_table *t, const struct ws_flow_key 
 static bool make_hash_table(struct ws_flow_table *t)
 {
     UT_hash_table *tbl = calloc(1, sizeof *tbl);
-    UT_hash_bucket *buckets = calloc(HASH_INITIAL_NUM_BUCKETS, sizeof *buckets);
+    UT_hash_bucket *buckets = alloc_buckets(HASH_INITIAL_NUM_BUCKETS);
     if (!tbl || !buckets) {
         free(tbl);
-        free(buckets);
+        free_buckets(buckets, HASH_INITIAL_NUM_BUCKETS);
         return false;
     }
     tbl->num_buckets = HASH_INITIAL_NUM_BUCKETS;
@@ -240,7 +276,7 @@ static void grow_buckets(UT_hash_table *tbl)
 {
     enum { AHEAD = 8 };
     unsigned old_n = tbl->num_buckets, n = old_n * 2;
-    UT_hash_bucket *old = tbl->buckets, *grown = calloc(n, sizeof *grown);
+    UT_hash_bucket *old = tbl->buckets, *grown = alloc_buckets(n);
     if (!grown)
         return;
     for (unsigned i = 0; i < old_n; i++) {
@@ -257,7 +293,7 @@ static void grow_buckets(UT_hash_table *tbl)
             b->hh_head = h;
         }
     }
-    free(old);
+    free_buckets(old, old_n);
     tbl->buckets = grown;
     tbl->num_buckets = n;
     tbl->log2_num_buckets++;
@@ -320,23 +356,15 @@ static void *room_for_chunk(void *array, size_t count, size_t *capacity, size_t 
     return grown;
 }
 
-/* Records are carved from chunks so that a million flows cost a thousand
- * allocations, all made before the table first fills. */
+/* The next WS_FLOW_CHUNK_RECORDS records of the array onto the free list:
+ * records are first written, and so take memory, as flows need them. */
 static bool add_chunk(struct ws_flow_table *t)
 {
-    if ((t->chunk_count + 1) * WS_FLOW_CHUNK_RECORDS > WS_FLOW_MAX_INDEX)
-        return false;
-    unsigned char **chunks = room_for_chunk(t->chunks, t->chunk_count, &t->chunk_capacity,
-                                            sizeof *chunks);
-    if (!chunks)
-        return false;
-    t->chunks = chunks;
     size_t n = WS_FLOW_CHUNK_RECORDS;
-    unsigned char *chunk = calloc(n, t->record_size);
-    if (!chunk)
+    if ((t->pool_size + n) * t->record_size > t->records_bytes)
         return false;
-    uint32_t base = (uint32_t)(t->chunk_count * n);
-    t->chunks[t->chunk_count++] = chunk;
+    uint32_t base = (uint32_t)t->pool_size;
+    t->pool_size += n;
     for (size_t i = n; i-- > 0;) {
         struct ws_flow *f = ws_flow_at(t, base + (uint32_t)i);
         f->idx = base + (uint32_t)i;
@@ -544,7 +572,7 @@ static struct ws_flow **sort_by_id(const struct ws_flow_table *t, uint64_t *keys
 {
     _Static_assert(sizeof(struct ws_flow *) <= sizeof(uint64_t), "a flow pointer fits a key's room");
     struct ws_flow **all = (struct ws_flow **)(void *)keys;
-    unsigned idx_bits = bit_length(t->chunk_count * WS_FLOW_CHUNK_RECORDS - 1);
+    unsigned idx_bits = bit_length(t->pool_size - 1);
     uint64_t max_id = 0;
     size_t count = 0;
     for (int tier = 0; tier < WS_TIER_COUNT; tier++)
