@@ -455,12 +455,23 @@ static bool become_flow(struct ws_flow_table *t, struct ws_flow *f, const struct
             give_back_v6_key(t, k6);
         return false;
     }
+    /* Sizes the compiler knows: a few inline stores where a variable size
+     * meant library calls (about 40 instructions a new flow). */
     uint32_t idx = f->idx;
-    memset(f, 0, t->record_size);   /* the tally too */
+    memset(f, 0, sizeof *f);
+    struct ws_flow_tally *tally = ws_flow_tally(t, f);
+    if (tally)
+        memset(tally, 0, sizeof *tally);
     f->idx = idx;
     f->timer = timer;
-    uint8_t *key = k6 ? k6->bytes : f->key4;
-    memcpy(key, ref->key, ref->key_len);
+    uint8_t *key;
+    if (k6) {
+        key = k6->bytes;
+        memcpy(key, ref->key, WS_PACKED_KEY_V6);
+    } else {
+        key = f->key4;
+        memcpy(key, ref->key, WS_PACKED_KEY_V4);
+    }
     hash_add(t, f, key, ref->key_len, ref->hash);
     f->tier = WS_TIER_EXPENDABLE;
     list_push_newest(t, &t->tier[f->tier], f);

@@ -89,14 +89,21 @@ static struct ws_cause note_cause(const char *note)
     return (struct ws_cause){ .kind = WS_CAUSE_NOTE, .note = note };
 }
 
-static void set_state(struct ws_tracker *tr, struct ws_flow *f, int side, enum ws_tcp_state from,
-                      enum ws_tcp_state to, int64_t ts, struct ws_cause cause)
+/* A side's new state, counted: all a transition is when nobody prints it. */
+static inline void move_side(struct ws_tracker *tr, struct ws_flow *f, int side,
+                             enum ws_tcp_state to, int64_t ts)
 {
     struct ws_side *s = &f->side[side];
     s->state = (uint8_t)to;
     s->state_since = ts;
     s->half_closed_reported = 0;
     tr->stats.transitions++;
+}
+
+static void set_state(struct ws_tracker *tr, struct ws_flow *f, int side, enum ws_tcp_state from,
+                      enum ws_tcp_state to, int64_t ts, struct ws_cause cause)
+{
+    move_side(tr, f, side, to, ts);
     if (!tr->sink.emit)
         return;   /* counted, not described: nobody prints it */
     struct ws_event ev = { .type = WS_EV_TRANSITION, .ts_us = ts, .from = from, .to = to, .cause = cause };
@@ -224,15 +231,20 @@ static void apply_change(struct ws_tracker *tr, struct ws_flow *f, int side, enu
 }
 
 /* Most segments move neither side: that answer is one table lookup, and the
- * work of a transition stays out of this path. */
+ * work of a transition stays out of this path, as does describing it when
+ * nobody prints it. */
 static inline void apply(struct ws_tracker *tr, struct ws_flow *f, int side, enum ws_seg_class cls,
                          enum ws_direction dir, const struct ws_segment *seg, int64_t ts,
                          const char *why)
 {
     enum ws_tcp_state old = (enum ws_tcp_state)f->side[side].state;
     enum ws_tcp_state next = ws_tcp_next_state(old, cls, dir);
-    if (next != old)
+    if (next == old)
+        return;
+    if (tr->sink.emit)
         apply_change(tr, f, side, old, next, cls, dir, seg, ts, why);
+    else
+        move_side(tr, f, side, next, ts);
 }
 
 /* ---- flow life ------------------------------------------------------- */
