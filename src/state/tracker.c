@@ -534,6 +534,8 @@ void ws_tracker_segment_prepared(struct ws_tracker *tr, const struct ws_segment 
 
     int sender = ref->sender;
     struct ws_flow *f = ws_flow_find(&tr->flows, ref);
+    uint64_t transitions_before = tr->stats.transitions;
+    bool opened = false;
 
     static const struct ws_side nothing_seen;
     struct ws_classification c;
@@ -554,6 +556,7 @@ void ws_tracker_segment_prepared(struct ws_tracker *tr, const struct ws_segment 
         f = open_flow(tr, ref, ts);
         if (!f)
             return;
+        opened = true;
         begin_connection(tr, f, sender, c.cls, ts);
     } else {
         ws_flow_touch(&tr->flows, f);
@@ -571,7 +574,12 @@ void ws_tracker_segment_prepared(struct ws_tracker *tr, const struct ws_segment 
         run_machine(tr, f, sender, c.cls, seg, ts);
         update_tier(tr, f);
     }
-    schedule(tr, f);
+    /* A flow's deadlines follow from its sides' states and the times they
+     * were entered, and from its last packet (deadline.c).  A packet that
+     * moved no side only made the last packet later: every deadline stayed
+     * or moved later, and an armed timer may come up early (timers.h). */
+    if (opened || tr->stats.transitions != transitions_before || !ws_timer_armed(&f->timer))
+        schedule(tr, f);
 }
 
 /* ---- timers ---------------------------------------------------------- */
