@@ -45,7 +45,7 @@ done
 case $rounds in ''|*[!0-9]*|0) echo "bench-ablation.sh: --rounds wants a positive number" >&2; exit 2 ;; esac
 
 dir=${WS_ABLATION_DIR:-/tmp/wirestate-ablation}
-bench_dir=${WS_BENCH_DIR:-/tmp/wirestate-bench}
+bench_dir=${WS_BENCH_DIR:-$(bench_default_dir)}
 mkdir -p "$dir"
 log=$dir/build.log
 

@@ -3,6 +3,20 @@
 # tools/live-bench.sh (sourced, not run).  A capture is named after its
 # gencap version and arguments, so both scripts reuse what either generated.
 
+# bench_default_dir: where the captures live unless WS_BENCH_DIR says.  In
+# memory, on tmpfs, when /dev/shm has 4 GiB free: the page cache can be
+# reclaimed between rounds (on the benchmark machine a kernel thread, DAMON's
+# pageout, did that, and some rounds then read the disk).
+bench_default_dir() {
+  local free_kib
+  free_kib=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')
+  if [ -n "$free_kib" ] && [ "$free_kib" -gt $((4 << 20)) ]; then
+    echo /dev/shm/wirestate-bench
+  else
+    echo /tmp/wirestate-bench
+  fi
+}
+
 # bench_capture_args NAME QUICK: gencap arguments of a benchmark capture.
 #   large  1 M connections, ~20 000 open at a time, 10 % IPv6, 1 % VLAN
 #   small  2 000 connections: every flow fits in cache

@@ -9,17 +9,19 @@
 #   --rounds N   rounds per measurement (default 5; --quick: 2)
 #   --no-record  print the results but do not append them to tools/BENCHMARK.md
 #
-# Environment: WS_BENCH_DIR (captures; default /tmp/wirestate-bench),
+# Environment: WS_BENCH_DIR (captures; default /dev/shm/wirestate-bench
+# when /dev/shm has 4 GiB free, else /tmp/wirestate-bench: see
+# tools/bench-captures.sh),
 # WS_BENCH_BUILD (Release build; default build-bench/ in the source tree),
 # WS_BENCH_COMMIT (what to call the source when it is not a git checkout).
 #
 # Steps: Release build of wirestate, gencap and pcap_count; captures generated
 # by tools/gencap.c if missing (deterministic, seeded; kept in WS_BENCH_DIR);
 # each capture read once to warm the page cache; then per row, N rounds of
-# [bare read with a 1 MiB stdio buffer, bare read with libpcap's default
-# buffer, wirestate], medians of the wall times (whole process, /usr/bin/time
-# for peak RSS).  Ratio = wirestate pkt/s / bare pkt/s with the 1 MiB buffer
-# (the same buffer wirestate uses); below the table, each round's own ratio
+# [bare read with wirestate's stdio buffer (WS_FILE_BUFFER_KIB in
+# src/capture/capture.c), bare read with libpcap's default buffer,
+# wirestate], medians of the wall times (whole process, /usr/bin/time for
+# peak RSS).  Ratio = wirestate pkt/s / bare pkt/s with wirestate's buffer; below the table, each round's own ratio
 # (its wirestate run over the bare run just before it), whose spread shows
 # how much the machine drifted.  RSS per tracked flow = (peak RSS - peak
 # RSS of the same command on an empty capture) / most flows tracked at once.
@@ -51,9 +53,12 @@ done
 [ -n "$rounds" ] || rounds=$([ $quick = 1 ] && echo 2 || echo 5)
 case $rounds in ''|*[!0-9]*|0) echo "bench.sh: --rounds wants a positive number" >&2; exit 2 ;; esac
 
-bench_dir=${WS_BENCH_DIR:-/tmp/wirestate-bench}
+bench_dir=${WS_BENCH_DIR:-$(bench_default_dir)}
 build=${WS_BENCH_BUILD:-$root/build-bench}
 big_flows=16777216
+# The bare loop reads with the stdio buffer wirestate gives libpcap.
+ws_buffer=$(awk '$1 == "#define" && $2 == "WS_FILE_BUFFER_KIB" { print $3 "K" }' "$root/src/capture/capture.c")
+[ -n "$ws_buffer" ] || { echo "bench.sh: no WS_FILE_BUFFER_KIB in src/capture/capture.c" >&2; exit 1; }
 mkdir -p "$bench_dir"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -192,7 +197,7 @@ for row in "${rows[@]}"; do
   echo "== $label: $rounds rounds" >&2
   b1=() b0=() w=() r=()
   for ((i = 1; i <= rounds; i++)); do
-    measure "$tmp/count" "$pcount" --buffer 1M "$pcap"; b1+=("$wall")
+    measure "$tmp/count" "$pcount" --buffer "$ws_buffer" "$pcap"; b1+=("$wall")
     packets=$(awk '{ print $2 }' "$tmp/count")
     measure "$tmp/count" "$pcount" --buffer default "$pcap"; b0+=("$wall")
     # shellcheck disable=SC2086
@@ -284,11 +289,11 @@ mode=$([ $quick = 1 ] && echo "quick" || echo "full")
     echo "  - $c: \`gencap ${cap_args[$c]}\` — $(expect_get "$c" packets) packets, $(awk -v b="$(gen_get "$c" bytes)" 'BEGIN { printf "%.0f MB", b / 1e6 }'), $(expect_get "$c" connections) connections, $(expect_get "$c" span_s) s of traffic, ~$(expect_get "$c" open_mean) open at a time, $(expect_get "$c" tracked_peak) flows tracked at most; generated in $(gen_get "$c" seconds) s"
   done
   echo
-  echo "| run | packets | bare pkt/s (1 MiB buffer) | bare pkt/s (default buffer) | wirestate pkt/s | ratio | target | peak RSS | flows tracked end / most | RSS per tracked flow |"
+  echo "| run | packets | bare pkt/s ($ws_buffer buffer) | bare pkt/s (default buffer) | wirestate pkt/s | ratio | target | peak RSS | flows tracked end / most | RSS per tracked flow |"
   echo "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|"
   printf '%s\n' "${table[@]}"
   echo
-  echo "Ratio: wirestate pkt/s over bare pkt/s with the 1 MiB buffer; medians of $rounds alternating runs, whole-process wall time."
+  echo "Ratio: wirestate pkt/s over bare pkt/s with wirestate's $ws_buffer stdio buffer; medians of $rounds alternating runs, whole-process wall time."
   echo "RSS per tracked flow: (peak RSS - peak RSS of the same command on an empty capture) / most flows tracked at once."
   for n in "${notes[@]}"; do echo "$n"; done
   echo

@@ -13,7 +13,7 @@
 #   --record        also append the results to tools/BENCHMARK.md
 #   -- OPTIONS      more options for wirestate, e.g. -- -B 32768 or -- -s 256
 #
-# Environment: WS_BENCH_DIR (captures; default /tmp/wirestate-bench, shared
+# Environment: WS_BENCH_DIR (captures; default as tools/bench.sh's, shared
 # with tools/bench.sh), WS_LIVE_BUILD (build directory; default build/).
 #
 # A rate holds when wirestate read every packet tcpreplay sent and the kernel
@@ -67,7 +67,7 @@ else
   max_step_packets=0   # 0: the whole capture
 fi
 
-bench_dir=${WS_BENCH_DIR:-/tmp/wirestate-bench}
+bench_dir=${WS_BENCH_DIR:-$(bench_default_dir)}
 build=${WS_LIVE_BUILD:-$root/build}
 tmp=$(mktemp -d)
 tx_ns=wsbench-tx-$$

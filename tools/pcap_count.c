@@ -5,7 +5,7 @@
  *   pcap_count --version
  *
  * --buffer default: pcap_open_offline(), stdio's own buffer (4 KiB here).
- * --buffer SIZE (bytes, K or M suffix; 1M is what wirestate uses): fopen(),
+ * --buffer SIZE (bytes, K or M suffix; tools/bench.sh passes the size wirestate uses): fopen(),
  * setvbuf(SIZE), pcap_fopen_offline() -- the same trick as
  * src/capture/capture.c.  Both ask for microsecond timestamps, as wirestate
  * does.  Prints one line: packets N bytes B seconds S pps P (time from open
