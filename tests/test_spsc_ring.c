@@ -8,6 +8,8 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 
@@ -187,31 +189,69 @@ static void test_wait_consumed(void **state)
     ws_ring_free(r);
 }
 
-/* The producer's view of how far ahead it is: what it pushed minus what the
- * consumer gave back, as of the last hand-over (one thread plays both). */
-static void test_backlog_as_of_last_hand_over(void **state)
+/* A consumer that always finds items never counts as starved (one thread
+ * plays both sides, so nobody ever waits). */
+static void test_busy_consumer_not_starved(void **state)
 {
     (void)state;
-    struct ws_ring *r = ws_ring_new(sizeof(struct item), 6);   /* rounds up to 8 */
+    struct ws_ring *r = ws_ring_new(sizeof(struct item), 8);
     assert_non_null(r);
-    assert_int_equal(ws_ring_size(r), 8);
-    assert_int_equal(ws_ring_backlog(r), 0);
-    for (uint64_t n = 0; n < 3; n++) {
-        struct item *it = ws_ring_slot(r);
-        it->n = n;
-        ws_ring_push(r);
+    assert_false(ws_ring_consumer_starved(r));
+    for (int run = 0; run < 3; run++) {
+        for (int k = 0; k < 2; k++) {
+            struct item *it = ws_ring_slot(r);
+            it->n = (uint64_t)k;
+            ws_ring_push(r);
+        }
+        ws_ring_flush(r);
+        assert_non_null(ws_ring_next(r));
+        ws_ring_release(r);
+        assert_non_null(ws_ring_next(r));
+        ws_ring_release(r);
+        assert_false(ws_ring_consumer_starved(r));
     }
-    assert_int_equal(ws_ring_backlog(r), 3);   /* nothing given back yet */
-    ws_ring_flush(r);
-    assert_non_null(ws_ring_next(r));
-    assert_non_null(ws_ring_next(r));
-    ws_ring_release(r);
-    ws_ring_release(r);
-    /* Released items count as given back once they are handed over, which
-     * the consumer does every quarter of the ring (here every 2). */
-    ws_ring_flush(r);
-    assert_int_equal(ws_ring_backlog(r), 1);
     ws_ring_free(r);
+}
+
+struct starving {
+    struct ws_ring *r;
+    atomic_bool got;
+};
+
+static void *read_one(void *arg)
+{
+    struct starving *s = arg;
+    struct item *it = ws_ring_next(s->r);
+    atomic_store(&s->got, it != NULL && it->n == 7);
+    ws_ring_release(s->r);
+    return NULL;
+}
+
+/* A consumer that waits for the producer makes the producer's next
+ * hand-over say so, and only that one. */
+static void test_waiting_consumer_starved(void **state)
+{
+    (void)state;
+    struct starving s = { .r = ws_ring_new(sizeof(struct item), 8) };
+    assert_non_null(s.r);
+    atomic_init(&s.got, false);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, read_one, &s), 0);
+    /* The reader thread finds the ring empty and waits; give it the time
+     * to get there (if it has not, the first check below fails loudly). */
+    struct timespec pause = { .tv_sec = 0, .tv_nsec = 200 * 1000 * 1000 };
+    nanosleep(&pause, NULL);
+    struct item *it = ws_ring_slot(s.r);
+    it->n = 7;
+    ws_ring_push(s.r);
+    ws_ring_flush(s.r);
+    assert_true(ws_ring_consumer_starved(s.r));
+    pthread_join(t, NULL);
+    assert_true(atomic_load(&s.got));
+    /* Nobody waited since: the next hand-over clears it. */
+    ws_ring_flush(s.r);
+    assert_false(ws_ring_consumer_starved(s.r));
+    ws_ring_free(s.r);
 }
 
 int main(void)
@@ -221,7 +261,8 @@ int main(void)
         cmocka_unit_test(test_read_ahead_keeps_held_slots),
         cmocka_unit_test(test_abandon_frees_the_producer),
         cmocka_unit_test(test_wait_consumed),
-        cmocka_unit_test(test_backlog_as_of_last_hand_over),
+        cmocka_unit_test(test_busy_consumer_not_starved),
+        cmocka_unit_test(test_waiting_consumer_starved),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

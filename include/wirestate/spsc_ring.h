@@ -40,10 +40,9 @@ void ws_ring_close(struct ws_ring *r);
 void ws_ring_wait_consumed(struct ws_ring *r);
 /* The consumer wants nothing more (ws_ring_abandon). */
 bool ws_ring_abandoned(const struct ws_ring *r);
-/* Items pushed and not yet given back, as of the last hand-over (no lock):
- * how far ahead of the consumer the producer is.  Out of the ring's size
- * (ws_ring_size). */
-size_t ws_ring_backlog(const struct ws_ring *r);
+/* Whether the consumer ran out of items and waited for them between the
+ * last two hand-overs (no lock): the producer is then the slower side. */
+bool ws_ring_consumer_starved(const struct ws_ring *r);
 size_t ws_ring_size(const struct ws_ring *r);
 
 /* ---- consumer ---- */

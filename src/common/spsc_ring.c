@@ -2,10 +2,12 @@
  *
  * Positions count items since the start (64-bit, they do not wrap); an
  * item's slot is its position & mask.
- *   producer's own:  pushed (filled), published_local, consumed_seen
+ *   producer's own:  pushed (filled), published_local, consumed_seen,
+ *                    consumer_starved
  *   consumer's own:  read, released, released_reported, published_seen
  *   under the lock:  published (handed to the consumer), consumed (handed
- *                    back to the producer), closed, abandoned
+ *                    back to the producer), closed, abandoned,
+ *                    consumer_waited
  * The producer writes only slots in [pushed, consumed_seen + size), which the
  * consumer has given back; the consumer reads only [read, published_seen),
  * which the producer has handed over.  The lock's release and acquire order
@@ -22,6 +24,7 @@ struct ws_ring {
     size_t item_size, mask, every;
 
     uint64_t pushed, published_local, consumed_seen;               /* producer */
+    bool consumer_starved;                                         /* producer */
     uint64_t read, released, released_reported, published_seen;    /* consumer */
 
     pthread_mutex_t lock;
@@ -29,6 +32,7 @@ struct ws_ring {
     pthread_cond_t room;   /* the producer waits for slots given back */
     uint64_t published, consumed;
     bool closed;
+    bool consumer_waited;   /* since the last hand-over, the consumer waited for items */
     atomic_bool abandoned;
 };
 
@@ -81,6 +85,8 @@ static void hand_over_locked(struct ws_ring *r)
     }
     r->published_local = r->pushed;
     r->consumed_seen = r->consumed;
+    r->consumer_starved = r->consumer_waited;
+    r->consumer_waited = false;
 }
 
 void *ws_ring_slot(struct ws_ring *r)
@@ -136,9 +142,9 @@ bool ws_ring_abandoned(const struct ws_ring *r)
     return atomic_load_explicit(&r->abandoned, memory_order_relaxed);
 }
 
-size_t ws_ring_backlog(const struct ws_ring *r)
+bool ws_ring_consumer_starved(const struct ws_ring *r)
 {
-    return (size_t)(r->pushed - r->consumed_seen);
+    return r->consumer_starved;
 }
 
 size_t ws_ring_size(const struct ws_ring *r)
@@ -162,8 +168,10 @@ static bool refill(struct ws_ring *r, bool wait)
 {
     pthread_mutex_lock(&r->lock);
     give_back_locked(r);   /* before sleeping, or a full ring would never drain */
-    while (wait && r->published == r->read && !r->closed)
+    while (wait && r->published == r->read && !r->closed) {
+        r->consumer_waited = true;
         pthread_cond_wait(&r->work, &r->lock);
+    }
     r->published_seen = r->published;
     pthread_mutex_unlock(&r->lock);
     return r->read != r->published_seen;
