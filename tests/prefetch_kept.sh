@@ -23,7 +23,7 @@ void probe_bucket(struct ws_flow_table *t, struct ws_flow *f) { ws_flow_prefetch
 void probe_chain(struct ws_flow_table *t, struct ws_flow *f) { ws_flow_prefetch_chain(t, f->hh.hashv, 2); }
 void probe_record(struct ws_flow_table *t, struct ws_flow *f) { ws_flow_prefetch_record(t, f); }
 void probe_removal(struct ws_flow_table *t, struct ws_flow *f) { ws_flow_prefetch_removal(t, f); }
-void probe_neighbours(struct ws_flow_table *t, struct ws_flow *f) { ws_flow_prefetch_neighbours(t, f->hh.hashv); }
+void probe_neighbours(struct ws_flow_table *t, struct ws_flow *f) { ws_flow_prefetch_activity_neighbours(t, f); }
 PROBE
 passed=0 failed=0
 for opt in -O2 -O3; do

@@ -1197,7 +1197,6 @@ static void test_find_agrees_with_lookup(void **state)
         /* Prefetching changes nothing, whatever the depth. */
         ws_flow_prefetch_bucket(&t, ref.hash);
         ws_flow_prefetch_chain(&t, ref.hash, (unsigned)(op % 4));
-        ws_flow_prefetch_neighbours(&t, ref.hash);
 
         struct ws_flow *by_ref = ws_flow_find(&t, &ref);
         struct ws_flow *by_key = ws_flow_lookup(&t, &k);
@@ -1244,7 +1243,6 @@ static void test_prefetch_safe_on_empty_table(void **state)
             ws_flow_prefetch_bucket(&t, hashes[i]);
             for (unsigned depth = 0; depth <= 3; depth++)
                 ws_flow_prefetch_chain(&t, hashes[i], depth);
-            ws_flow_prefetch_neighbours(&t, hashes[i]);
         }
         struct ws_flow_key k;
         int side;
@@ -1267,9 +1265,8 @@ static void test_prefetch_safe_on_empty_table(void **state)
             for (size_t h = 0; h < sizeof hashes / sizeof hashes[0]; h++) {
                 ws_flow_prefetch_bucket(&t, hashes[h]);
                 ws_flow_prefetch_chain(&t, hashes[h], 1 + (unsigned)(i % 40));
-                ws_flow_prefetch_neighbours(&t, hashes[h]);
             }
-            ws_flow_prefetch_neighbours(&t, ref.hash);   /* the flow just added: the newest */
+            ws_flow_prefetch_chain(&t, ref.hash, 2);   /* the flow just added: the newest */
         }
         assert_non_null(t.tbl);
         /* Emptied again: the hints still safe. */

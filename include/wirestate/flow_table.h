@@ -337,33 +337,21 @@ static inline void ws_flow_prefetch_chain(const struct ws_flow_table *t, unsigne
      * reading them here should not wait. */
     for (unsigned i = 1; h && i < depth; i++) {
         if (h->hashv == hash) {   /* most likely the flow itself */
-            ws_flow_prefetch_record(t, (const struct ws_flow *)(const void *)h);
+            const struct ws_flow *f = (const struct ws_flow *)(const void *)h;
+            ws_flow_prefetch_record(t, f);
             if (h->keylen != WS_PACKED_KEY_V4) {   /* an IPv6 key lives in its own pool */
                 __builtin_prefetch(h->key);
                 __builtin_prefetch((const char *)h->key + WS_PACKED_KEY_V6 - 1);
             }
+            /* Its activity links came with the lookup fields (the two
+             * words right after the handle, in the same line). */
+            ws_flow_prefetch_activity_neighbours(t, f);
             return;
         }
         h = h->hh_next;
     }
     if (h)
         ws_flow_prefetch_lookup_fields(h);
-}
-
-/* Once the chain's records have arrived: the activity-list neighbours of the
- * record among the first two whose stored hash is `hash` (most likely the
- * packet's flow). */
-static inline void ws_flow_prefetch_neighbours(const struct ws_flow_table *t, unsigned hash)
-{
-    WS_KEEP_HINTS();
-    const UT_hash_bucket *b = ws_flow_bucket_of(t, hash);
-    const UT_hash_handle *h = b ? b->hh_head : NULL;
-    for (unsigned i = 0; h && i < 2; i++, h = h->hh_next) {
-        if (h->hashv == hash) {
-            ws_flow_prefetch_activity_neighbours(t, (const struct ws_flow *)(const void *)h);
-            return;
-        }
-    }
 }
 
 static inline void ws_flow_prefetch_removal(const struct ws_flow_table *t, const struct ws_flow *f)

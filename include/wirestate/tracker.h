@@ -64,8 +64,9 @@ void ws_tracker_segment(struct ws_tracker *tr, const struct ws_segment *seg);
 /* The same for a batch of segments, so that the flow table's cache misses
  * overlap (see ws_flow_prefetch_bucket): prepare every segment of the batch
  * (its ref, and the hash bucket requested), then prefetch each one's flow (a
- * pass per depth: 1 and 2 walk the chain, 3 requests the flow's activity-list
- * neighbours), then feed them in order with their refs.  A ref made elsewhere
+ * pass per depth: 1 and 2 walk the chain; a flow found there has its record
+ * and its activity-list neighbours requested), then feed them in order with
+ * their refs.  A ref made elsewhere
  * (ws_flow_ref_with_seed, with the table's seed) has its bucket requested
  * with depth 0. */
 void ws_tracker_prepare(const struct ws_tracker *tr, const struct ws_segment *seg,

@@ -198,13 +198,14 @@ static int read_packets(struct ws_run *r, struct ws_error *err)
     }
 }
 
-/* Tracks the batches a reader thread decodes, five in flight: each batch
+/* Tracks the batches a reader thread decodes, four in flight: each batch
  * moves one place per batch tracked, and gets one prefetch pass per place
- * (buckets, then the first record of each chain, then the second, then the
- * flow's neighbours in the activity list), so every pass has a whole batch
- * of tracking to arrive before the next reads it.  (The neighbours' pass:
- * large capture --no-events 1.65 -> 1.47 s.) */
-#define TRACK_PIPELINE 5
+ * (buckets, then the first record of each chain, then the second, or the
+ * flow's whole record and its neighbours in the activity list if the first
+ * was it), so every pass has a whole batch of tracking to arrive before the
+ * next reads it.  (A fourth pass of its own for the neighbours, five in
+ * flight: SYN flood 5-11 % slower, where every lookup misses.) */
+#define TRACK_PIPELINE 4
 
 static int track_from_reader(struct ws_run *r, struct ws_reader *rd, struct ws_error *err)
 {

@@ -512,10 +512,8 @@ void ws_tracker_prefetch_flow(const struct ws_tracker *tr, const struct ws_flow_
         return;
     if (depth == 0)
         ws_flow_prefetch_bucket(&tr->flows, ref->hash);
-    else if (depth <= 2)
-        ws_flow_prefetch_chain(&tr->flows, ref->hash, depth);
     else
-        ws_flow_prefetch_neighbours(&tr->flows, ref->hash);
+        ws_flow_prefetch_chain(&tr->flows, ref->hash, depth);
 }
 
 void ws_tracker_segment(struct ws_tracker *tr, const struct ws_segment *seg)
