@@ -54,6 +54,15 @@ enum ws_capture_next ws_capture_next(struct ws_capture *c, struct pcap_pkthdr **
 enum ws_capture_next ws_capture_next_ready(struct ws_capture *c, struct pcap_pkthdr **hdr,
                                            const uint8_t **data, struct ws_error *err);
 
+/* Capture files: up to max records handed to add(ctx, header, data) in one
+ * libpcap loop (pcap_dispatch), cheaper per record than ws_capture_next().
+ * *delivered counts them.  PACKET: all max were delivered; END: the file
+ * ended (or ws_capture_break()) after *delivered; ERROR: err says what, the
+ * records before the damage delivered. */
+typedef void ws_capture_add_fn(void *ctx, const struct pcap_pkthdr *hdr, const uint8_t *data);
+enum ws_capture_next ws_capture_dispatch(struct ws_capture *c, int max, ws_capture_add_fn *add,
+                                         void *ctx, int *delivered, struct ws_error *err);
+
 /* A record's time in microseconds since the epoch.  pcapng stores 64-bit
  * timestamps in arbitrary units, so tv_sec can be anything: times before
  * 1970 become 0 and times past WS_CAPTURE_MAX_TIME_US are clamped, which

@@ -224,6 +224,31 @@ enum ws_capture_next ws_capture_next_ready(struct ws_capture *c, struct pcap_pkt
     return next_result(c, pcap_next_ex(c->pcap, hdr, data), err);
 }
 
+struct dispatch {
+    struct ws_capture *c;
+    ws_capture_add_fn *add;
+    void *ctx;
+};
+
+static void dispatched(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+    struct dispatch *d = (struct dispatch *)(void *)user;
+    d->c->records++;
+    d->add(d->ctx, h, data);
+}
+
+enum ws_capture_next ws_capture_dispatch(struct ws_capture *c, int max, ws_capture_add_fn *add,
+                                         void *ctx, int *delivered, struct ws_error *err)
+{
+    struct dispatch d = { c, add, ctx };
+    uint64_t before = c->records;
+    int rc = pcap_dispatch(c->pcap, max, dispatched, (u_char *)&d);
+    *delivered = (int)(c->records - before);
+    if (rc >= 0)   /* fewer than asked: the file ended (or a break) */
+        return *delivered >= max ? WS_CAPTURE_PACKET : WS_CAPTURE_END;
+    return next_result(c, rc, err);   /* a break, or the damage: where, in records */
+}
+
 int64_t ws_capture_time_us(const struct pcap_pkthdr *h)
 {
     int64_t sec = (int64_t)h->ts.tv_sec, usec = (int64_t)h->ts.tv_usec;

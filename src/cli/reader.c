@@ -56,23 +56,36 @@ struct ws_reader {
     bool tracker_reached_end;   /* the tracker's: every batch was taken */
 };
 
-/* Fills one batch; returns what ended it (PACKET: it is full). */
+struct filling {
+    struct ws_batch *b;
+    int dlt;
+};
+
+static void add_to_batch(void *ctx, const struct pcap_pkthdr *h, const uint8_t *data)
+{
+    struct filling *f = ctx;
+    ws_batch_add(f->b, f->dlt, h, data);
+}
+
+/* Fills one batch in one libpcap loop; returns what ended it (PACKET: it is
+ * full). */
 static enum ws_capture_next fill(struct ws_reader *rd, struct ws_batch *b, uint64_t *packets)
 {
     b->n = 0;
     b->prefetched = 0;
-    while (b->n < WS_BATCH) {
-        if (rd->count && *packets >= rd->count)
-            return WS_CAPTURE_END;
-        struct pcap_pkthdr *h;
-        const uint8_t *data;
-        enum ws_capture_next got = ws_capture_next(rd->cap, &h, &data, &rd->err);
-        if (got != WS_CAPTURE_PACKET)
-            return got;
-        ws_batch_add(b, rd->cap->dlt, h, data);
-        (*packets)++;
-    }
-    return WS_CAPTURE_PACKET;
+    uint64_t want = WS_BATCH;
+    if (rd->count && rd->count - *packets < want)
+        want = rd->count - *packets;
+    if (want == 0)
+        return WS_CAPTURE_END;
+    struct filling f = { b, rd->cap->dlt };
+    int delivered;
+    enum ws_capture_next got = ws_capture_dispatch(rd->cap, (int)want, add_to_batch, &f, &delivered,
+                                                   &rd->err);
+    *packets += (uint64_t)delivered;
+    if (got == WS_CAPTURE_PACKET && b->n < WS_BATCH)
+        return WS_CAPTURE_END;   /* the count (-c) is reached */
+    return got;
 }
 
 static void *reader_main(void *arg)
