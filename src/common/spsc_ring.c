@@ -18,16 +18,23 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* Each side's own positions sit in a cache line of their own: sharing one,
+ * every item's update on one side took the line from the other core (large
+ * capture with --json: 73 % of the producer's ws_ring_slot samples were on
+ * that load). */
+#define WS_CACHE_LINE 64
 
 struct ws_ring {
     unsigned char *slots;
     size_t item_size, mask, every;
 
-    uint64_t pushed, published_local, consumed_seen;               /* producer */
-    bool consumer_starved;                                         /* producer */
-    uint64_t read, released, released_reported, published_seen;    /* consumer */
+    _Alignas(WS_CACHE_LINE) uint64_t pushed, published_local, consumed_seen;   /* producer */
+    bool consumer_starved;                                                     /* producer */
+    _Alignas(WS_CACHE_LINE) uint64_t read, released, released_reported, published_seen;   /* consumer */
 
-    pthread_mutex_t lock;
+    _Alignas(WS_CACHE_LINE) pthread_mutex_t lock;
     pthread_cond_t work;   /* the consumer waits for items */
     pthread_cond_t room;   /* the producer waits for slots given back */
     uint64_t published, consumed;
@@ -46,7 +53,10 @@ struct ws_ring *ws_ring_new(size_t item_size, size_t items)
     size_t n = 4;
     while (n < items)
         n *= 2;
-    struct ws_ring *r = calloc(1, sizeof *r);
+    size_t ring_size = (sizeof(struct ws_ring) + WS_CACHE_LINE - 1) / WS_CACHE_LINE * WS_CACHE_LINE;
+    struct ws_ring *r = aligned_alloc(WS_CACHE_LINE, ring_size);
+    if (r)
+        memset(r, 0, ring_size);
     unsigned char *slots = calloc(n, item_size);
     if (!r || !slots) {
         free(r);
