@@ -66,6 +66,14 @@ static void prefetch_batch(struct ws_run *r, struct ws_batch *b, unsigned passes
                 ws_tracker_prefetch_flow(&r->tracker, &b->ref[i], b->prefetched);
 }
 
+/* What the passes and the tracking read of a batch, requested. */
+static void prefetch_batch_itself(const struct ws_batch *b)
+{
+    const char *p = (const char *)b, *end = (const char *)(b + 1);
+    for (; p < end; p += 64)
+        __builtin_prefetch(p);
+}
+
 /* Tracks a batch, its prefetching completed first if need be. */
 static void handle_batch(struct ws_run *r, struct ws_batch *b)
 {
@@ -198,14 +206,17 @@ static int read_packets(struct ws_run *r, struct ws_error *err)
     }
 }
 
-/* Tracks the batches a reader thread decodes, four in flight: each batch
- * moves one place per batch tracked, and gets one prefetch pass per place
- * (buckets, then the first record of each chain, then the second, or the
- * flow's whole record and its neighbours in the activity list if the first
- * was it), so every pass has a whole batch of tracking to arrive before the
- * next reads it.  (A fourth pass of its own for the neighbours, five in
- * flight: SYN flood 5-11 % slower, where every lookup misses.) */
-#define TRACK_PIPELINE 4
+/* Tracks the batches a reader thread decodes, five in flight: each batch
+ * moves one place per batch tracked.  In the first place only the batch
+ * itself is requested: the reader wrote it on the other core, and reading
+ * it at once stalled the first pass (large --json: 40 % of the passes'
+ * samples).  Then one prefetch pass per place (buckets, then the first
+ * record of each chain, then the second, or the flow's whole record and its
+ * neighbours in the activity list if the first was it), so every pass has a
+ * whole batch of tracking to arrive before the next reads it.  (A pass of
+ * its own for the neighbours: SYN flood 5-11 % slower, where every lookup
+ * misses.) */
+#define TRACK_PIPELINE 5
 
 static int track_from_reader(struct ws_run *r, struct ws_reader *rd, struct ws_error *err)
 {
@@ -225,12 +236,14 @@ static int track_from_reader(struct ws_run *r, struct ws_reader *rd, struct ws_e
             }
             if (!b->refs_found)
                 ws_batch_find_refs(b, 0, r->tracker.flows.hash_seed);
+            else
+                prefetch_batch_itself(b);
             q[nq++] = b;
         }
         if (nq == 0)
             break;
-        for (size_t k = nq; k-- > 1;)   /* place k: TRACK_PIPELINE - k passes */
-            prefetch_batch(r, q[k], TRACK_PIPELINE - (unsigned)k);
+        for (size_t k = nq; k-- > 1;)   /* place k: TRACK_PIPELINE - 1 - k passes */
+            prefetch_batch(r, q[k], TRACK_PIPELINE - 1 - (unsigned)k);
         r->packets += q[0]->n;
         handle_batch(r, q[0]);
         ws_reader_release(rd);
