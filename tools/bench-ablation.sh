@@ -5,11 +5,12 @@
 # Usage: tools/bench-ablation.sh [--rounds N] [--base COMMIT]
 #
 #   --rounds N       rounds per build and row (default 3)
-#   --base COMMIT    the "before" build (default 83438b1: the state at the
-#                    previous stop, 280-byte records, five batches in flight,
-#                    reader and writer threads; the stops before that were
-#                    b610dc4, the first with threads, and f7ba39d: timing
-#                    wheel, batches of 16 with in-batch prefetch, one thread)
+#   --base COMMIT    the "before" build (default 5c42365: the state at the
+#                    previous stop, 160-byte records in 1024-record chunks,
+#                    five batches in flight, a 1 MiB stdio buffer; the stops
+#                    before that were 83438b1 (280-byte records), b610dc4,
+#                    the first with threads, and f7ba39d: timing wheel,
+#                    batches of 16 with in-batch prefetch, one thread)
 #
 # Builds (Release, in WS_ABLATION_DIR, default /tmp/wirestate-ablation):
 #   base       COMMIT, from a git worktree
@@ -31,7 +32,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tools/bench-captures.sh
 . "$root/tools/bench-captures.sh"
 rounds=3
-base_commit=83438b1
+base_commit=5c42365
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 while [ $# -gt 0 ]; do
   case $1 in
