@@ -43,7 +43,6 @@ bool ws_ring_abandoned(const struct ws_ring *r);
 /* Whether the consumer ran out of items and waited for them between the
  * last two hand-overs (no lock): the producer is then the slower side. */
 bool ws_ring_consumer_starved(const struct ws_ring *r);
-size_t ws_ring_size(const struct ws_ring *r);
 
 /* ---- consumer ---- */
 

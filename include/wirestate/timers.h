@@ -30,6 +30,10 @@
 #include <stdint.h>
 
 #define WS_WHEEL_TICK_SHIFT 20                       /* one tick = 2^20 µs, about 1 s */
+/* Ticks are kept in 32 bits (struct ws_timer): that holds times since the
+ * epoch until 2106 with ticks this long, and not at all with much shorter
+ * ones (every deadline would share the last tick). */
+_Static_assert(WS_WHEEL_TICK_SHIFT >= 20, "32-bit ticks need ticks of at least 2^20 us");
 #define WS_WHEEL_TICK_US (INT64_C(1) << WS_WHEEL_TICK_SHIFT)
 #define WS_WHEEL_SLOTS 4096                          /* one turn: about 71 minutes */
 #define WS_WHEEL_LANES 8                             /* lists per slot; a power of two */

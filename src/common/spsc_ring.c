@@ -157,10 +157,6 @@ bool ws_ring_consumer_starved(const struct ws_ring *r)
     return r->consumer_starved;
 }
 
-size_t ws_ring_size(const struct ws_ring *r)
-{
-    return r->mask + 1;
-}
 
 /* ---- consumer ---------------------------------------------------------- */
 
