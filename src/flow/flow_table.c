@@ -444,8 +444,8 @@ struct ws_flow *ws_flow_insert(struct ws_flow_table *t, const struct ws_flow_key
 /* Zeroes n bytes (a multiple of 16) with plain 16-byte stores.  GCC turns a
  * memset of a record, or a loop that zeroes it, into "rep stos", slow to
  * start on short lengths: the SYN flood ran 4-7 % faster with these stores
- * (five alternating sets of 8), which are volatile so that GCC cannot.
- * Records are 16-byte aligned. */
+ * in four of five alternating sets of 8.  They are volatile so that GCC
+ * cannot turn them back.  Records are 16-byte aligned. */
 static inline void zero_bytes(void *p, size_t n)
 {
     typedef unsigned char v16 __attribute__((vector_size(16), may_alias));
