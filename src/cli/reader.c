@@ -21,14 +21,14 @@
 #include "wirestate/spsc_ring.h"
 #include "wirestate/thread.h"
 
-/* Batches in flight (about 2.2 KiB each, 2.3 MiB in all).  They are handed
+/* Batches in flight (about 4.5 KiB each, 2.3 MiB in all).  They are handed
  * over a quarter of the ring at a time, and whichever side is faster sleeps
  * until the next quarter: each time a wake-up, a system call and an
  * interrupt to the other core, several microseconds in a virtual machine.
- * So the ring is big: one hand-over per 4096 packets.  (256 batches, one per
- * 1024: small capture 85 -> 68 ms, median of 20 alternating runs; the SYN
- * flood and the large capture with --json a little faster too.) */
-#define READER_RING_BATCHES 1024
+ * So the ring is big: one hand-over per 4096 packets.  (One per 1024: small
+ * capture 85 -> 68 ms, median of 20 alternating runs; the SYN flood and the
+ * large capture with --json a little faster too.) */
+#define READER_RING_BATCHES 512
 
 void ws_batch_add(struct ws_batch *b, int dlt, const struct pcap_pkthdr *h, const uint8_t *data)
 {
