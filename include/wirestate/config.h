@@ -29,7 +29,8 @@
 /* When the table is full, an established flow silent this long is as
  * expendable as a half-open one (the least recently active of the two goes). */
 #define WS_EVICT_STALE_S 300
-/* Flow records are allocated this many at a time, never per packet. */
+/* Flow records are put to use (first written) this many at a time, never
+ * one per packet. */
 #define WS_FLOW_CHUNK_RECORDS 1024
 
 /* Live capture. */

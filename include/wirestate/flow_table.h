@@ -4,11 +4,12 @@
  * (address, port) sorts first, so both directions of a connection find the
  * same record.  Records live in one array with room for max_flows of them
  * (big_alloc.h: address space, taken as memory only where written), handed
- * out a chunk at a time; nothing is allocated per packet.  Each record has a 32-bit index
- * (its place in the pool), which is how the activity lists and the timer
- * wheel link records: half the size of pointers.  Intrusive lists keep flows
- * ordered by last activity, one list per eviction tier, so the least recently
- * active flow of each tier is found in O(1) when the table is full. */
+ * out a chunk at a time; nothing is allocated per packet.  Each record has a
+ * 32-bit index (its place in the pool), which is how the activity lists and
+ * the timer wheel link records: half the size of pointers.  Intrusive lists
+ * keep flows ordered by last activity, one list per eviction tier, so the
+ * least recently active flow of each tier is found in O(1) when the table is
+ * full. */
 #ifndef WIRESTATE_FLOW_TABLE_H
 #define WIRESTATE_FLOW_TABLE_H
 
@@ -159,7 +160,7 @@ struct ws_flow_table {
     size_t pool_size;                /* records handed out so far (whole chunks), the rest untouched */
     size_t record_size;              /* a struct ws_flow, and its tally if kept */
     bool keep_tally;
-    union ws_v6_key *v6_free;         /* IPv6 key pool, carved from chunks like the records */
+    union ws_v6_key *v6_free;         /* IPv6 key pool, in chunks allocated as IPv6 flows come */
     union ws_v6_key **v6_chunks;
     size_t v6_chunk_count, v6_chunk_capacity;
     size_t count, max_flows;
