@@ -648,6 +648,319 @@ static void test_text_netstat_names(void **state)
     sink_close(&s);
 }
 
+/* ---- text times kept per second and flow records ------------------------- */
+
+/* The line for each time in turn, time text only (what precedes the endpoint). */
+static void check_time_texts(struct sink *s, const int64_t *ts, const char *const *want, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        sink_reset(s);
+        emit(s, transition(ts[i]));
+        char line[256];
+        snprintf(line, sizeof line,
+                 "%s192.0.2.1:40000 client FIN_WAIT_1 -> FIN_WAIT_2  ACK from peer "
+                 "(peer 192.0.2.10:8080, flow 3)\n", want[i]);
+        assert_string_equal(sink_text(s), line);
+    }
+}
+
+/* The clock's whole seconds are made once per second and kept: the last
+ * microsecond of a second, the next second, and a time back in the first
+ * again each get their own second, never the kept one. */
+static void test_text_clock_second_boundary(void **state)
+{
+    (void)state;
+    static const int64_t ts[] = { T0 + 999999, T0 + 1000000, T0 + 1000001, T0 + 999998,
+                                  T0 + 61000000, T0 + 3600000000LL, T0 + 999999 };
+    static const char *const want[] = { "22:13:20.999999 ", "22:13:21.000000 ", "22:13:21.000001 ",
+                                        "22:13:20.999998 ", "22:14:21.000000 ", "23:13:20.000000 ",
+                                        "22:13:20.999999 " };
+    struct sink s;
+    sink_open(&s, false);
+    check_time_texts(&s, ts, want, sizeof ts / sizeof ts[0]);
+    sink_close(&s);
+}
+
+/* -tttt across midnight: the date changes with the second. */
+static void test_text_date_midnight(void **state)
+{
+    (void)state;
+    /* 2023-11-14 23:59:59 UTC */
+    static const int64_t ts[] = { 1700006399LL * WS_USEC_PER_SEC + 999999, 1700006400LL * WS_USEC_PER_SEC,
+                                  1700006399LL * WS_USEC_PER_SEC };
+    static const char *const want[] = { "2023-11-14 23:59:59.999999 ", "2023-11-15 00:00:00.000000 ",
+                                        "2023-11-14 23:59:59.000000 " };
+    struct sink s;
+    sink_open(&s, false);
+    s.r.time_format = WS_TIME_DATE;
+    check_time_texts(&s, ts, want, sizeof ts / sizeof ts[0]);
+    sink_close(&s);
+}
+
+/* A kept second belongs to its format: switching formats within one second
+ * (the reporter allows it) spells the second again. */
+static void test_text_kept_second_follows_format(void **state)
+{
+    (void)state;
+    struct sink s;
+    sink_open(&s, false);
+    static const int64_t ts[] = { T0 + 5 };
+    check_time_texts(&s, ts, (const char *const[]){ "22:13:20.000005 " }, 1);
+    s.r.time_format = WS_TIME_DATE;
+    check_time_texts(&s, ts, (const char *const[]){ "2023-11-14 22:13:20.000005 " }, 1);
+    s.r.time_format = WS_TIME_SINCE_FIRST;
+    check_time_texts(&s, ts, (const char *const[]){ "00:00:00.000000 " }, 1);
+    s.r.time_format = WS_TIME_CLOCK;
+    check_time_texts(&s, ts, (const char *const[]){ "22:13:20.000005 " }, 1);
+    sink_close(&s);
+}
+
+/* Before 1970 the clock counts back from midnight: floor seconds, positive
+ * microseconds. */
+static void test_text_clock_before_1970(void **state)
+{
+    (void)state;
+    static const int64_t ts[] = { 0, -1, -1000000, -1000001, -86400000000LL };
+    static const char *const want[] = { "00:00:00.000000 ", "23:59:59.999999 ", "23:59:59.000000 ",
+                                        "23:59:58.999999 ", "00:00:00.000000 " };
+    struct sink s;
+    sink_open(&s, false);
+    check_time_texts(&s, ts, want, sizeof ts / sizeof ts[0]);
+    sink_close(&s);
+}
+
+/* The sign is part of a kept duration: -0.5 s and +0.5 s share the magnitude's
+ * second and still print differently; hours take more than two digits. */
+static void test_text_delta_kept_second_sign(void **state)
+{
+    (void)state;
+    static const int64_t ts[] = { T0 + 1000000, T0 + 500000, T0 + 1000000, T0 + 1000000 + 360000000000000LL };
+    static const char *const want[] = { "00:00:00.000000 ", "-00:00:00.500000 ", "00:00:00.500000 ",
+                                        "100000:00:00.000000 " };
+    struct sink s;
+    sink_open(&s, false);
+    s.r.time_format = WS_TIME_DELTA;
+    check_time_texts(&s, ts, want, sizeof ts / sizeof ts[0]);
+    sink_close(&s);
+}
+
+static int restore_utc(void **state)
+{
+    return setup_utc(state);
+}
+
+/* New York falls back at 2023-11-05 06:00:00 UTC: the wall clock repeats an
+ * hour, so the text of a second is made from the second, never matched by
+ * its look. */
+static void test_text_clock_dst_fall_back(void **state)
+{
+    (void)state;
+    setenv("TZ", "America/New_York", 1);
+    tzset();
+    const int64_t fall = 1699164000LL * WS_USEC_PER_SEC;   /* 06:00:00 UTC */
+    const int64_t ts[] = { fall - 500000, fall + 250000, fall + 3600000000LL - 500000, fall + 3600000000LL };
+    static const char *const want[] = { "01:59:59.500000 ", "01:00:00.250000 ", "01:59:59.500000 ",
+                                        "02:00:00.000000 " };
+    struct sink s;
+    sink_open(&s, false);
+    check_time_texts(&s, ts, want, 4);
+    s.r.time_format = WS_TIME_DATE;
+    check_time_texts(&s, ts, (const char *const[]){ "2023-11-05 01:59:59.500000 ", "2023-11-05 01:00:00.250000 ",
+                                                    "2023-11-05 01:59:59.500000 ", "2023-11-05 02:00:00.000000 " }, 4);
+    sink_close(&s);
+}
+
+/* Half-closed seconds are signed ("%lld"), to the most negative. */
+static void test_text_half_closed_signed_seconds(void **state)
+{
+    (void)state;
+    struct sink s;
+    sink_open(&s, false);
+    s.r.time_format = WS_TIME_NONE;
+    struct ws_event ev = half_closed(T0);
+    ev.seconds = 0;
+    emit(&s, ev);
+    ev.seconds = -5;
+    emit(&s, ev);
+    ev.seconds = INT64_MIN;
+    emit(&s, ev);
+    ev.seconds = INT64_MAX;
+    emit(&s, ev);
+    assert_string_equal(sink_text(&s),
+        "192.0.2.10:8080 server half_closed CLOSE_WAIT for 0s (peer 192.0.2.1:40000, flow 3)\n"
+        "192.0.2.10:8080 server half_closed CLOSE_WAIT for -5s (peer 192.0.2.1:40000, flow 3)\n"
+        "192.0.2.10:8080 server half_closed CLOSE_WAIT for -9223372036854775808s (peer 192.0.2.1:40000, flow 3)\n"
+        "192.0.2.10:8080 server half_closed CLOSE_WAIT for 9223372036854775807s (peer 192.0.2.1:40000, flow 3)\n");
+    sink_close(&s);
+}
+
+/* A flow record with numbers of every width, zeros inside them and 20-digit
+ * counts, on IPv6 and IPv4 ends: shared by the text and JSON tests. */
+static struct ws_flow_record flow_record(void)
+{
+    struct ws_flow_record rec;
+    memset(&rec, 0, sizeof rec);
+    rec.flow_id = 10000;
+    rec.orig = ep6("2001:db8::1", 40000);
+    rec.resp = ep4(192, 0, 2, 10, 443);
+    rec.start_us = T0;
+    rec.end_us = T0 + 100000001;
+    rec.resp_packets = 100000000;
+    rec.orig_bytes = 1000000000000000009ULL;
+    rec.resp_bytes = UINT64_MAX;
+    rec.orig_state = WS_TIME_WAIT;
+    rec.resp_state = WS_CLOSED;
+    rec.reason = WS_END_CLOSED;
+    rec.conn_state = "SF";
+    snprintf(rec.history, sizeof rec.history, "ShADadFf");
+    return rec;
+}
+
+static void emit_flow(struct sink *s, const struct ws_flow_record *rec, int64_t ts)
+{
+    struct ws_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = WS_EV_FLOW;
+    ev.ts_us = ts;
+    ev.endpoint = rec->orig;
+    ev.record = rec;
+    ws_report_emit(&s->r, &ev);
+}
+
+/* The flow record's text as it was printed with fprintf, the reference. */
+static void printf_flow_line(const struct ws_flow_record *f, enum ws_state_names names, char *buf, size_t len)
+{
+    char orig[WS_ENDPOINT_STRLEN], resp[WS_ENDPOINT_STRLEN], cid[WS_COMMUNITY_ID_STRLEN];
+    snprintf(buf, len, "%s orig flow %s %s %s/%s (resp %s, flow %llu, %llu+%llu packets, %llu+%llu bytes, "
+                       "%.6fs, %s, %s)\n",
+             ws_format_endpoint(&f->orig, orig, sizeof orig), f->conn_state, f->history[0] ? f->history : "-",
+             ws_tcp_state_name(f->orig_state, names), ws_tcp_state_name(f->resp_state, names),
+             ws_format_endpoint(&f->resp, resp, sizeof resp), (unsigned long long)f->flow_id,
+             (unsigned long long)f->orig_packets, (unsigned long long)f->resp_packets,
+             (unsigned long long)f->orig_bytes, (unsigned long long)f->resp_bytes,
+             (double)(f->end_us - f->start_us) / WS_USEC_PER_SEC, ws_flow_end_name(f->reason),
+             ws_community_id_of_endpoints(&f->orig, &f->resp, 0, cid, sizeof cid));
+}
+
+/* Flow records show only with --flows; spelled in full, then with netstat
+ * names, no history ("-") and IPv4 on both sides. */
+static void test_text_flow_record(void **state)
+{
+    (void)state;
+    struct ws_flow_record rec = flow_record();
+    struct sink s;
+    sink_open(&s, false);
+    s.r.time_format = WS_TIME_NONE;
+    emit_flow(&s, &rec, T0 + 160000000);
+    const char *none = sink_text(&s);
+    assert_true(none == NULL || none[0] == '\0');
+    s.r.text_flows = true;
+    s.r.time_format = WS_TIME_EPOCH;
+    emit_flow(&s, &rec, T0 + 160000000);
+    char cid[WS_COMMUNITY_ID_STRLEN], want[1024];
+    ws_community_id_of_endpoints(&rec.orig, &rec.resp, 0, cid, sizeof cid);
+    snprintf(want, sizeof want,
+        "1700000160.000000 [2001:db8::1]:40000 orig flow SF ShADadFf TIME_WAIT/CLOSED (resp 192.0.2.10:443, "
+        "flow 10000, 0+100000000 packets, 1000000000000000009+18446744073709551615 bytes, 100.000001s, "
+        "closed, %s)\n", cid);
+    assert_string_equal(sink_text(&s), want);
+
+    sink_reset(&s);
+    s.r.time_format = WS_TIME_NONE;
+    s.r.names = WS_NAMES_NETSTAT;
+    rec.orig = ep4(10, 0, 0, 1, 1);
+    rec.history[0] = '\0';
+    rec.conn_state = "OTH";
+    rec.orig_state = WS_SYN_RECEIVED;
+    rec.resp_state = WS_FIN_WAIT_2;
+    rec.midstream = true;
+    rec.reason = WS_END_STRAY;
+    emit_flow(&s, &rec, T0);
+    printf_flow_line(&rec, WS_NAMES_NETSTAT, want, sizeof want);
+    assert_string_equal(sink_text(&s), want);
+    assert_non_null(strstr(want, " OTH - SYN_RECV/FIN_WAIT2 (resp "));
+    sink_close(&s);
+}
+
+/* A duration is "%.6f" of a double, exactly as before: zero, negative ones
+ * (a record never has them, the text still must), either side of 2^32 s
+ * where the reporter stops printing the microseconds itself, and a sweep of
+ * magnitudes from microseconds to centuries. */
+static void check_flow_duration(struct sink *s, struct ws_flow_record *rec, int64_t start, int64_t end)
+{
+    rec->start_us = start;
+    rec->end_us = end;
+    sink_reset(s);
+    emit_flow(s, rec, T0);
+    char want[1024];
+    printf_flow_line(rec, WS_NAMES_RFC, want, sizeof want);
+    assert_string_equal(sink_text(s), want);
+}
+
+static void test_text_flow_duration_as_printf(void **state)
+{
+    (void)state;
+    struct ws_flow_record rec = flow_record();
+    struct sink s;
+    sink_open(&s, false);
+    s.r.text_flows = true;
+    s.r.time_format = WS_TIME_NONE;
+    const int64_t limit = WS_USEC_PER_SEC << 32;
+    static const int64_t durations[] = { 0, 1, -1, 999999, -999999, 1000000, -1500000, 86399999999LL };
+    for (size_t i = 0; i < sizeof durations / sizeof durations[0]; i++)
+        check_flow_duration(&s, &rec, T0, T0 + durations[i]);
+    for (int64_t d = -3; d <= 3; d++) {
+        check_flow_duration(&s, &rec, 0, limit + d);
+        check_flow_duration(&s, &rec, 0, -limit + d);
+        check_flow_duration(&s, &rec, 0, 2 * limit + d);
+    }
+    check_flow_duration(&s, &rec, 0, INT64_MAX);
+    check_flow_duration(&s, &rec, -1, INT64_MAX - 1);
+    check_flow_duration(&s, &rec, 0, INT64_MIN + 1);
+    uint64_t rng = 0x243f6a8885a308d3ULL;
+    for (int i = 0; i < 20000; i++) {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        int64_t d = (int64_t)(rng >> (8 + rng % 56));   /* 2^0 to 2^56 us: up to 2000 years */
+        check_flow_duration(&s, &rec, 0, i & 1 ? -d : d);
+    }
+    sink_close(&s);
+}
+
+/* ws_report_capture_stats' text line starts with the same time as events,
+ * through ws_report_time_prefix, and advances -ttt's reference as they do. */
+static void test_text_capture_stats(void **state)
+{
+    (void)state;
+    struct ws_summary sum;
+    struct ws_tracker_stats st;
+    memset(&st, 0, sizeof st);
+    memset(&sum, 0, sizeof sum);
+    sum.tracker = &st;
+    sum.ts_us = T0 + 2000123;
+    sum.packets = 25;
+    sum.kernel_received = 1000;
+    sum.kernel_dropped = 12;
+    sum.interface_dropped = 13;
+    sum.flows_in_table = 7;
+    struct sink s;
+    sink_open(&s, false);
+    ws_report_capture_stats(&s.r, &sum);
+    s.r.time_format = WS_TIME_DELTA;
+    emit(&s, transition(T0 + 2500123));
+    sum.ts_us = T0 + 2600123;
+    ws_report_capture_stats(&s.r, &sum);
+    assert_string_equal(sink_text(&s),
+        "22:13:22.000123 capture_stats 25 packets, 1000 received by filter, 12 dropped by kernel, "
+        "13 dropped by interface, 7 flows tracked\n"
+        "00:00:00.500000 192.0.2.1:40000 client FIN_WAIT_1 -> FIN_WAIT_2  ACK from peer "
+        "(peer 192.0.2.10:8080, flow 3)\n"
+        "00:00:00.100000 capture_stats 25 packets, 1000 received by filter, 12 dropped by kernel, "
+        "13 dropped by interface, 7 flows tracked\n");
+    sink_close(&s);
+}
+
 /* ---- JSON Lines ---------------------------------------------------------- */
 
 static void test_json_transition(void **state)
@@ -822,22 +1135,7 @@ static void test_json_ipv6(void **state)
 static void test_json_flow_record(void **state)
 {
     (void)state;
-    struct ws_flow_record rec;
-    memset(&rec, 0, sizeof rec);
-    rec.flow_id = 10000;
-    rec.orig = ep6("2001:db8::1", 40000);
-    rec.resp = ep4(192, 0, 2, 10, 443);
-    rec.start_us = T0;
-    rec.end_us = T0 + 100000001;
-    rec.orig_packets = 0;
-    rec.resp_packets = 100000000;
-    rec.orig_bytes = 1000000000000000009ULL;
-    rec.resp_bytes = UINT64_MAX;
-    rec.orig_state = WS_TIME_WAIT;
-    rec.resp_state = WS_CLOSED;
-    rec.reason = WS_END_CLOSED;
-    rec.conn_state = "SF";
-    snprintf(rec.history, sizeof rec.history, "ShADadFf");
+    struct ws_flow_record rec = flow_record();
     struct ws_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = WS_EV_FLOW;
@@ -1287,6 +1585,16 @@ int main(void)
         cmocka_unit_test(test_text_delta_across_event_types),
         cmocka_unit_test(test_text_time_delta_negative),
         cmocka_unit_test(test_text_netstat_names),
+        cmocka_unit_test(test_text_clock_second_boundary),
+        cmocka_unit_test(test_text_date_midnight),
+        cmocka_unit_test(test_text_kept_second_follows_format),
+        cmocka_unit_test(test_text_clock_before_1970),
+        cmocka_unit_test(test_text_delta_kept_second_sign),
+        cmocka_unit_test_teardown(test_text_clock_dst_fall_back, restore_utc),
+        cmocka_unit_test(test_text_half_closed_signed_seconds),
+        cmocka_unit_test(test_text_flow_record),
+        cmocka_unit_test(test_text_flow_duration_as_printf),
+        cmocka_unit_test(test_text_capture_stats),
         cmocka_unit_test(test_json_transition),
         cmocka_unit_test(test_json_unknown_from_zero_ts),
         cmocka_unit_test(test_json_invalid_state),

@@ -25,6 +25,18 @@ enum ws_time_format {
     WS_TIME_SINCE_FIRST, /* -ttttt: since the first line */
 };
 
+/* The part of a text line's time that names a whole second, "22:13:20." or
+ * "-00:00:01.", kept for the lines that follow within the same second:
+ * localtime_r and strftime then run once a second, not once a line. */
+struct ws_second_text {
+    bool kept;
+    enum ws_time_format format;   /* the format it is spelled in */
+    bool negative;                /* durations: before their reference */
+    int64_t second;               /* clock, date: the time's floor; durations: the magnitude's */
+    uint8_t len;
+    char text[31];
+};
+
 struct ws_reporter {
     FILE *out;
     bool json;
@@ -34,6 +46,7 @@ struct ws_reporter {
     enum ws_time_format time_format;
     int64_t first_ts, prev_ts;     /* for the delta time formats */
     bool have_first;
+    struct ws_second_text second_text;   /* text: the latest second's time (format.c) */
     uint64_t write_errors;
 };
 

@@ -57,6 +57,27 @@ void ws_line_u64(struct ws_line *l, uint64_t v)
     ws_line_padded(l, p, 20, (size_t)(text + 20 - p));
 }
 
+void ws_line_i64(struct ws_line *l, int64_t v)
+{
+    if (v < 0)
+        ws_line_char(l, '-');
+    ws_line_u64(l, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+}
+
+void ws_line_2digits(struct ws_line *l, unsigned v)
+{
+    ws_line_mem(l, digit_pairs + v % 100 * 2, 2);
+}
+
+void ws_line_micros(struct ws_line *l, unsigned v)
+{
+    char six[8];
+    pair_before(six + 6, v % 100);
+    pair_before(six + 4, v / 100 % 100);
+    pair_before(six + 2, v / 10000 % 100);
+    ws_line_padded(l, six, sizeof six, 6);
+}
+
 /* Consecutive lines mostly fall in the same second: its digits, with the
  * point after them, are kept. */
 static const struct ws_line_words *epoch_seconds(uint64_t sec)
@@ -82,12 +103,7 @@ void ws_line_epoch(struct ws_line *l, int64_t us)
         ws_line_char(l, '-');
     uint64_t sec = mag / WS_USEC_PER_SEC;
     ws_line_words(l, epoch_seconds(sec));
-    unsigned frac = (unsigned)(mag - sec * WS_USEC_PER_SEC);
-    char six[8];
-    pair_before(six + 6, frac % 100);
-    pair_before(six + 4, frac / 100 % 100);
-    pair_before(six + 2, frac / 10000);
-    ws_line_padded(l, six, sizeof six, 6);
+    ws_line_micros(l, (unsigned)(mag - sec * WS_USEC_PER_SEC));
 }
 
 void ws_line_json_str(struct ws_line *l, const char *s)

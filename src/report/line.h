@@ -77,6 +77,13 @@ static inline void ws_line_char(struct ws_line *l, char c)
 }
 
 void ws_line_u64(struct ws_line *l, uint64_t v);
+/* A sign when v is negative, then its digits: "-7", as "%lld". */
+void ws_line_i64(struct ws_line *l, int64_t v);
+/* Two digits, v < 100 with its leading zero: "07", as "%02u". */
+void ws_line_2digits(struct ws_line *l, unsigned v);
+/* The six digits after a second's point, v < 1000000 with its leading
+ * zeros: "000100", as "%06u". */
+void ws_line_micros(struct ws_line *l, unsigned v);
 /* Seconds with exactly six decimals: "1700000000.000100", "-1.500000". */
 void ws_line_epoch(struct ws_line *l, int64_t us);
 /* A JSON string: quoted, with ", \ and control characters escaped. */
