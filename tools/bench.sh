@@ -25,6 +25,8 @@
 # (its wirestate run over the bare run just before it), whose spread shows
 # how much the machine drifted.  RSS per tracked flow = (peak RSS - peak
 # RSS of the same command on an empty capture) / most flows tracked at once.
+# CPU per packet = median user + system time of wirestate's threads / packets,
+# beside the CPU a ratio target leaves (cores / (target * bare pkt/s)).
 # Before the timings, each capture's final table (--table --json --no-events,
 # a --max-flows nothing reaches) is compared with gencap's expected count of
 # endpoints per state, flows seen and flows tracked at the end; on a
@@ -166,16 +168,17 @@ for c in large small flood held; do
 done
 
 # ---- measuring ----------------------------------------------------------------
-# measure STDOUT cmd...: sets wall (s), rss_kb; stderr of cmd in $tmp/err
+# measure STDOUT cmd...: sets wall (s), rss_kb, cpu (user + system s, all
+# threads); stderr of cmd in $tmp/err
 measure() {
   local out=$1; shift
   local t0=$EPOCHREALTIME
-  if ! /usr/bin/time -f %M -o "$tmp/rss" "$@" >"$out" 2>"$tmp/err"; then
+  if ! /usr/bin/time -f '%M %U %S' -o "$tmp/rss" "$@" >"$out" 2>"$tmp/err"; then
     echo "bench.sh: failed: $*" >&2; cat "$tmp/err" >&2; exit 1
   fi
   local t1=$EPOCHREALTIME
   wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')
-  rss_kb=$(tail -n 1 "$tmp/rss")
+  read -r rss_kb cpu < <(tail -n 1 "$tmp/rss" | awk '{ printf "%s %.2f\n", $1, $2 + $3 }')
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.6f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 fmt_rate() { awk -v v="$1" 'BEGIN { if (v >= 1e6) printf "%.2f M", v / 1e6; else printf "%.0f k", v / 1e3 }'; }
@@ -195,13 +198,13 @@ for row in "${rows[@]}"; do
   IFS='|' read -r label cap opts target <<<"$row"
   pcap=${cap_file[$cap]}.pcap
   echo "== $label: $rounds rounds" >&2
-  b1=() b0=() w=() r=()
+  b1=() b0=() w=() r=() c=() cb=()
   for ((i = 1; i <= rounds; i++)); do
-    measure "$tmp/count" "$pcount" --buffer "$ws_buffer" "$pcap"; b1+=("$wall")
+    measure "$tmp/count" "$pcount" --buffer "$ws_buffer" "$pcap"; b1+=("$wall"); cb+=("$cpu")
     packets=$(awk '{ print $2 }' "$tmp/count")
     measure "$tmp/count" "$pcount" --buffer default "$pcap"; b0+=("$wall")
     # shellcheck disable=SC2086
-    measure /dev/null "$ws" -r "$pcap" $opts; w+=("$wall"); r+=("$rss_kb")
+    measure /dev/null "$ws" -r "$pcap" $opts; w+=("$wall"); r+=("$rss_kb"); c+=("$cpu")
     cp "$tmp/err" "$tmp/ws.err"
   done
   base=()
@@ -225,6 +228,20 @@ for row in "${rows[@]}"; do
   pr_sorted=$(printf '%s\n' "${pr[@]}" | sort -g | tr '\n' ' ')
   pr_median=$(awk -v m="$(median "${pr[@]}")" 'BEGIN { printf "%.3f", m }')
   notes+=("$label: ratio per round, lowest to highest: ${pr_sorted% } (median $pr_median)")
+  # The CPU time wirestate's threads used per packet, against what a ratio
+  # target leaves on this machine: at r times the bare rate, every core
+  # together has cores / (r * bare pkt/s) seconds per packet.  A run that
+  # needs more CPU than that cannot meet the target whatever its threads do.
+  cpu_ns=$(awk -v c="$(median "${c[@]}")" -v p="$packets" 'BEGIN { printf "%.0f", c * 1e9 / p }')
+  bare_ns=$(awk -v c="$(median "${cb[@]}")" -v p="$packets" 'BEGIN { printf "%.0f", c * 1e9 / p }')
+  budget=""
+  case $target in
+    ratio:*|flood:*)
+      t=${target#*:}
+      budget=$(awk -v n="$(nproc)" -v t="$t" -v b="$pps_b1" 'BEGIN { printf "%.0f", n * 1e9 / (t * b) }')
+      budget="; the ${t}x target leaves $budget ns on $(nproc) cores" ;;
+  esac
+  notes+=("$label: CPU (user + system, all threads) $cpu_ns ns per packet, median (bare read: $bare_ns)$budget.")
 
   # Flows tracked at the end: wirestate's summary.  Most at once: wirestate's
   # if its summary reports it, else gencap's model (bounded by --max-flows).
