@@ -794,6 +794,39 @@ static void test_text_half_closed_signed_seconds(void **state)
     sink_close(&s);
 }
 
+/* Numbers are written straight into the line after their digits are
+ * counted: each count from 1 to 20 digits, at both edges (10^k - 1 and
+ * 10^k), in a flow id and in a port, against printf. */
+static void test_text_numbers_every_length(void **state)
+{
+    (void)state;
+    struct sink s;
+    sink_open(&s, false);
+    s.r.time_format = WS_TIME_NONE;
+    struct ws_event ev = half_closed(T0);
+    char want[256];
+    uint64_t power = 1;
+    for (int k = 0; k <= 20; k++) {
+        uint64_t ids[2] = { power - 1, power };
+        for (int i = 0; i < 2; i++) {
+            if (k == 0 && i == 0)
+                continue;   /* 0 is a flow with no id: "no flow" */
+            sink_reset(&s);
+            ev.flow_id = k == 20 ? UINT64_MAX - (uint64_t)i : ids[i];
+            ev.seconds = (int64_t)(ev.flow_id >> 1);
+            ev.endpoint.port = (uint16_t)(k < 5 ? ids[i] : 65535u - (unsigned)i);
+            emit(&s, ev);
+            snprintf(want, sizeof want,
+                     "192.0.2.10:%u server half_closed CLOSE_WAIT for %llds (peer 192.0.2.1:40000, flow %llu)\n",
+                     (unsigned)ev.endpoint.port, (long long)ev.seconds, (unsigned long long)ev.flow_id);
+            assert_string_equal(sink_text(&s), want);
+        }
+        if (k < 19)
+            power *= 10;
+    }
+    sink_close(&s);
+}
+
 /* A flow record with numbers of every width, zeros inside them and 20-digit
  * counts, on IPv6 and IPv4 ends: shared by the text and JSON tests. */
 static struct ws_flow_record flow_record(void)
@@ -1592,6 +1625,7 @@ int main(void)
         cmocka_unit_test(test_text_delta_kept_second_sign),
         cmocka_unit_test_teardown(test_text_clock_dst_fall_back, restore_utc),
         cmocka_unit_test(test_text_half_closed_signed_seconds),
+        cmocka_unit_test(test_text_numbers_every_length),
         cmocka_unit_test(test_text_flow_record),
         cmocka_unit_test(test_text_flow_duration_as_printf),
         cmocka_unit_test(test_text_capture_stats),
