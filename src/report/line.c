@@ -105,20 +105,24 @@ void ws_line_2digits(struct ws_line *l, unsigned v)
     ws_line_mem(l, digit_pairs + v % 100 * 2, 2);
 }
 
+/* The six digits of v < 1000000 at text. */
+static inline void six_digits(char *text, unsigned v)
+{
+    pair_before(text + 6, v % 100);
+    pair_before(text + 4, v / 100 % 100);
+    pair_before(text + 2, v / 10000 % 100);
+}
+
 void ws_line_micros(struct ws_line *l, unsigned v)
 {
     char *dst = line_end_if_room(l);
     if (dst) {
-        pair_before(dst + 6, v % 100);
-        pair_before(dst + 4, v / 100 % 100);
-        pair_before(dst + 2, v / 10000 % 100);
+        six_digits(dst, v);
         l->len += 6;
         return;
     }
     char six[8];
-    pair_before(six + 6, v % 100);
-    pair_before(six + 4, v / 100 % 100);
-    pair_before(six + 2, v / 10000 % 100);
+    six_digits(six, v);
     ws_line_padded(l, six, sizeof six, 6);
 }
 
