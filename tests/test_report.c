@@ -915,6 +915,37 @@ static void test_text_flow_record(void **state)
     sink_close(&s);
 }
 
+/* Fields the tracker always fills, which a reporter still must not trust:
+ * a missing anomaly kind is "-" in text and null in JSON; a missing Zeek
+ * conn_state is "-" in both, Zeek's own mark for an unset field.  Never a
+ * crash. */
+static void test_missing_strings_text_and_json(void **state)
+{
+    (void)state;
+    struct sink s;
+    struct ws_event ev = anomaly(T0, 0);
+    ev.kind = NULL;
+    snprintf(ev.text, sizeof ev.text, "SYN+FIN");
+    struct ws_flow_record rec = flow_record();
+    rec.conn_state = NULL;
+
+    sink_open(&s, false);
+    s.r.time_format = WS_TIME_NONE;
+    s.r.text_flows = true;
+    emit(&s, ev);
+    emit_flow(&s, &rec, T0);
+    assert_non_null(strstr(sink_text(&s), "192.0.2.1:40000 - anomaly -: SYN+FIN (peer 192.0.2.10:8080, no flow)\n"));
+    assert_non_null(strstr(sink_text(&s), " orig flow - ShADadFf TIME_WAIT/CLOSED (resp "));
+    sink_close(&s);
+
+    sink_open(&s, true);
+    emit(&s, ev);
+    emit_flow(&s, &rec, T0);
+    assert_non_null(strstr(sink_text(&s), "\"kind\":null,\"detail\":\"SYN+FIN\"}\n"));
+    assert_non_null(strstr(sink_text(&s), "\"conn_state\":\"-\",\"history\":\"ShADadFf\""));
+    sink_close(&s);
+}
+
 /* A duration is "%.6f" of a double, exactly as before: zero, negative ones
  * (a record never has them, the text still must), either side of 2^32 s
  * where the reporter stops printing the microseconds itself, and a sweep of
@@ -1627,6 +1658,7 @@ int main(void)
         cmocka_unit_test(test_text_half_closed_signed_seconds),
         cmocka_unit_test(test_text_numbers_every_length),
         cmocka_unit_test(test_text_flow_record),
+        cmocka_unit_test(test_missing_strings_text_and_json),
         cmocka_unit_test(test_text_flow_duration_as_printf),
         cmocka_unit_test(test_text_capture_stats),
         cmocka_unit_test(test_json_transition),

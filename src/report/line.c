@@ -157,6 +157,10 @@ void ws_line_epoch(struct ws_line *l, int64_t us)
 void ws_line_json_str(struct ws_line *l, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
+    if (!s) {
+        WS_LINE_LIT(l, "null");
+        return;
+    }
     ws_line_char(l, '"');
     const char *run = s;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {

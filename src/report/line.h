@@ -40,8 +40,12 @@ static inline void ws_line_mem(struct ws_line *l, const char *s, size_t n)
 /* A string literal, its length known at compile time. */
 #define WS_LINE_LIT(l, lit) ws_line_mem((l), "" lit, sizeof(lit) - 1)
 
+/* A string; a missing one (NULL) is written "-", as ss and Zeek write an
+ * unset field, never passed to strlen. */
 static inline void ws_line_str(struct ws_line *l, const char *s)
 {
+    if (!s)
+        s = "-";
     ws_line_mem(l, s, strlen(s));
 }
 
@@ -86,7 +90,8 @@ void ws_line_2digits(struct ws_line *l, unsigned v);
 void ws_line_micros(struct ws_line *l, unsigned v);
 /* Seconds with exactly six decimals: "1700000000.000100", "-1.500000". */
 void ws_line_epoch(struct ws_line *l, int64_t us);
-/* A JSON string: quoted, with ", \ and control characters escaped. */
+/* A JSON string: quoted, with ", \ and control characters escaped; a
+ * missing one (NULL) is JSON's null. */
 void ws_line_json_str(struct ws_line *l, const char *s);
 /* "192.0.2.1:80" or "[2001:db8::1]:443". */
 void ws_line_endpoint(struct ws_line *l, const struct ws_endpoint *e);
