@@ -28,10 +28,11 @@
 # through the delay); offloads are kept out of the way (GSO off; checksums the
 # sender left to the NIC are completed by the relay).
 #
-# Each scenario runs oracle_peer (a threaded copy of tests/helpers/tcp_peer.c
-# with wall-clock steps) on a timeline whose origin T0 is shared by the peers
-# and the checkpoints; a checkpoint runs `ss -tanoH` in the client namespace,
-# then in the server namespace, with CLOCK_REALTIME stamps around each.
+# Each scenario runs tests/helpers/tcp_peer.c (scripted TCP endpoints, many
+# connections at once, with wall-clock steps) on a timeline whose origin T0 is
+# shared by the peers and the checkpoints; a checkpoint runs `ss -tanoH` in the
+# client namespace, then in the server namespace, with CLOCK_REALTIME stamps
+# around each.
 #
 # Only traffic inside the three namespaces made here; they and every process
 # started here are removed on exit.
@@ -118,9 +119,9 @@ trap 'exit 143' TERM
 
 CFLAGS="-std=c11 -O2 -Wall -Wextra"
 cc $CFLAGS -o "$WORK/relay" "$HERE/relay.c" -lpcap || die "cannot build relay.c (libpcap-dev?)"
-cc $CFLAGS -pthread -o "$WORK/oracle_peer" "$HERE/oracle_peer.c" || die "cannot build oracle_peer.c"
+cc $CFLAGS -pthread -o "$WORK/tcp_peer" "$ROOT/tests/helpers/tcp_peer.c" || die "cannot build tests/helpers/tcp_peer.c"
 RELAY=$WORK/relay
-PEER=$WORK/oracle_peer
+PEER=$WORK/tcp_peer
 
 # ---- clock ----------------------------------------------------------------
 
@@ -201,12 +202,14 @@ relay_start() {
 
 declare -A PID_OF
 PEER_NAMES=()
-# peer NAME client|server ARGS...: oracle_peer in the side's namespace
+# peer NAME client|server ADDR PORT [OPTION...] SCRIPT...: tcp_peer in the
+# side's namespace.  Any one wait may last 30 s (silent-host's server waits in
+# accept until it is killed at about +12 s) and the whole run 60 s.
 peer() {
-    local name=$1 side=$2 ns
-    shift 2
+    local name=$1 side=$2 addr=$3 port=$4 ns
+    shift 4
     [ "$side" = client ] && ns=$NS_C || ns=$NS_S
-    ip netns exec "$ns" env ORACLE_T0_US="$T0" "$PEER" "$side" "$@" \
+    ip netns exec "$ns" env ORACLE_T0_US="$T0" "$PEER" "$side" "$addr" "$port" -w 30000 -t 60 "$@" \
         > "$WORK/$name.out" 2> "$WORK/$name.err" &
     PID_OF[$name]=$!
     PIDS+=($!)
