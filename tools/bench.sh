@@ -12,7 +12,8 @@
 # Environment: WS_BENCH_DIR (captures; default /dev/shm/wirestate-bench
 # when /dev/shm has 4 GiB free, else /tmp/wirestate-bench: see
 # tools/bench-captures.sh),
-# WS_BENCH_BUILD (Release build; default build-bench/ in the source tree),
+# WS_BENCH_BUILD (Release build; default build-bench/ in the source tree;
+# the one-thread build goes beside it, in the same name with -one),
 # WS_BENCH_COMMIT (what to call the source when it is not a git checkout).
 #
 # Steps: Release build of wirestate, gencap and pcap_count; captures generated
@@ -26,7 +27,11 @@
 # how much the machine drifted.  RSS per tracked flow = (peak RSS - peak
 # RSS of the same command on an empty capture) / most flows tracked at once.
 # CPU per packet = median user + system time of wirestate's threads / packets,
-# beside the CPU a ratio target leaves (cores / (target * bare pkt/s)).
+# beside the CPU a ratio target leaves (cores / (target * bare pkt/s)).  For
+# rows with a speed target, a build that does everything on one thread
+# (-DWS_THREADS=0, in WS_BENCH_BUILD-one) runs in each round too: its CPU
+# per packet split over all cores gives the highest ratio the work itself
+# allows, whatever the threads do.
 # Before the timings, each capture's final table (--table --json --no-events,
 # a --max-flows nothing reaches) is compared with gencap's expected count of
 # endpoints per state, flows seen and flows tracked at the end; on a
@@ -87,6 +92,18 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DWS_BUILD_TESTS=OFF >"$
 cmake --build "$build" -j"$(nproc)" --target wirestate gencap pcap_count >"$tmp/build.log" 2>&1 ||
   { cat "$tmp/build.log" >&2; echo "bench.sh: build failed" >&2; exit 1; }
 ws=$build/wirestate
+# The same source built to do everything on one thread (WS_THREADS=0): its
+# CPU time is the whole job with nothing spent on handing work between
+# threads, so half of it (on two cores) is the shortest wall time any split
+# of this work could reach; a ratio target beyond that ceiling needs less
+# work, not better threads.
+echo "== one-thread Release build in $build-one" >&2
+cmake -S "$root" -B "$build-one" -DCMAKE_BUILD_TYPE=Release -DWS_BUILD_TESTS=OFF \
+  -DCMAKE_C_FLAGS=-DWS_THREADS=0 >"$tmp/cmake-one.log" 2>&1 ||
+  { cat "$tmp/cmake-one.log" >&2; exit 1; }
+cmake --build "$build-one" -j"$(nproc)" --target wirestate >"$tmp/build-one.log" 2>&1 ||
+  { cat "$tmp/build-one.log" >&2; echo "bench.sh: one-thread build failed" >&2; exit 1; }
+ws_one=$build-one/wirestate
 gencap=$build/gencap
 pcount=$build/pcap_count
 default_max_flows=$(awk '/#define WS_DEFAULT_MAX_FLOWS/ {print $3}' "$root/include/wirestate/config.h")
@@ -198,7 +215,7 @@ for row in "${rows[@]}"; do
   IFS='|' read -r label cap opts target <<<"$row"
   pcap=${cap_file[$cap]}.pcap
   echo "== $label: $rounds rounds" >&2
-  b1=() b0=() w=() r=() c=() cb=()
+  b1=() b0=() w=() r=() c=() cb=() c1=()
   for ((i = 1; i <= rounds; i++)); do
     measure "$tmp/count" "$pcount" --buffer "$ws_buffer" "$pcap"; b1+=("$wall"); cb+=("$cpu")
     packets=$(awk '{ print $2 }' "$tmp/count")
@@ -206,6 +223,10 @@ for row in "${rows[@]}"; do
     # shellcheck disable=SC2086
     measure /dev/null "$ws" -r "$pcap" $opts; w+=("$wall"); r+=("$rss_kb"); c+=("$cpu")
     cp "$tmp/err" "$tmp/ws.err"
+    if [ "$target" != none ] && [ "${target%%:*}" != bytes ]; then
+      # shellcheck disable=SC2086
+      measure /dev/null "$ws_one" -r "$pcap" $opts; c1+=("$cpu")
+    fi
   done
   base=()
   for ((i = 1; i <= 3; i++)); do
@@ -242,6 +263,13 @@ for row in "${rows[@]}"; do
       budget="; the ${t}x target leaves $budget ns on $(nproc) cores" ;;
   esac
   notes+=("$label: CPU (user + system, all threads) $cpu_ns ns per packet, median (bare read: $bare_ns)$budget.")
+  if [ ${#c1[@]} -gt 0 ]; then
+    # Ceiling: the one-thread build's CPU split perfectly over every core.
+    one_ns=$(awk -v c="$(median "${c1[@]}")" -v p="$packets" 'BEGIN { printf "%.0f", c * 1e9 / p }')
+    ceiling=$(awk -v c="$(median "${c1[@]}")" -v p="$packets" -v n="$(nproc)" -v b="$pps_b1" \
+      'BEGIN { printf "%.2f", (c > 0) ? n * p / c / b : 0 }')
+    notes+=("$label: the whole job on one thread (WS_THREADS=0 build) $one_ns ns of CPU per packet; split perfectly over $(nproc) cores, it could reach at most ${ceiling}x the bare rate.")
+  fi
 
   # Flows tracked at the end: wirestate's summary.  Most at once: wirestate's
   # if its summary reports it, else gencap's model (bounded by --max-flows).
