@@ -29,9 +29,9 @@
 # CPU per packet = median user + system time of wirestate's threads / packets,
 # beside the CPU a ratio target leaves (cores / (target * bare pkt/s)).  For
 # rows with a speed target, a build that does everything on one thread
-# (-DWS_THREADS=0, in WS_BENCH_BUILD-one) runs in each round too: its CPU
-# per packet split over all cores gives the highest ratio the work itself
-# allows, whatever the threads do.
+# (-DWS_THREADS=0, in WS_BENCH_BUILD-one) runs as many times after the
+# rounds: its CPU per packet split over all cores gives the highest ratio the
+# work itself allows, whatever the threads do.
 # Before the timings, each capture's final table (--table --json --no-events,
 # a --max-flows nothing reaches) is compared with gencap's expected count of
 # endpoints per state, flows seen and flows tracked at the end; on a
@@ -223,11 +223,15 @@ for row in "${rows[@]}"; do
     # shellcheck disable=SC2086
     measure /dev/null "$ws" -r "$pcap" $opts; w+=("$wall"); r+=("$rss_kb"); c+=("$cpu")
     cp "$tmp/err" "$tmp/ws.err"
-    if [ "$target" != none ] && [ "${target%%:*}" != bytes ]; then
+  done
+  # The one-thread build's CPU, after the timed rounds so that they
+  # alternate exactly as before it was measured.
+  if [ "$target" != none ] && [ "${target%%:*}" != bytes ]; then
+    for ((i = 1; i <= rounds; i++)); do
       # shellcheck disable=SC2086
       measure /dev/null "$ws_one" -r "$pcap" $opts; c1+=("$cpu")
-    fi
-  done
+    done
+  fi
   base=()
   for ((i = 1; i <= 3; i++)); do
     # shellcheck disable=SC2086
