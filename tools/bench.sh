@@ -224,8 +224,8 @@ for row in "${rows[@]}"; do
     measure /dev/null "$ws" -r "$pcap" $opts; w+=("$wall"); r+=("$rss_kb"); c+=("$cpu")
     cp "$tmp/err" "$tmp/ws.err"
   done
-  # The one-thread build's CPU, after the timed rounds so that they
-  # alternate exactly as before it was measured.
+  # The one-thread build's CPU, measured after the timed rounds so that
+  # they stay a plain alternation of bare read and wirestate.
   if [ "$target" != none ] && [ "${target%%:*}" != bytes ]; then
     for ((i = 1; i <= rounds; i++)); do
       # shellcheck disable=SC2086
