@@ -173,6 +173,26 @@ enum ws_status ws_capture_set_filter(struct ws_capture *c, const char *expr, str
 
 enum wait_result { WAIT_READY, WAIT_IDLE, WAIT_FAILED };
 
+/* Deleting an interface first takes it down, which is when the socket gets
+ * ENETDOWN, and unlists its name just after.  Usually the name is gone by
+ * the time the error is read, but a reader woken at once can still find it
+ * (checking once, a loaded CI run reported a deleted veth as "went down").
+ * So a name still there at ENETDOWN is watched for a while before the
+ * interface is said to have gone down rather than away. */
+#define IFACE_GONE_WAIT_MS 500
+#define IFACE_GONE_STEP_MS 5
+
+static bool interface_disappeared(const char *name)
+{
+    for (int waited = 0;; waited += IFACE_GONE_STEP_MS) {
+        if (if_nametoindex(name) == 0)
+            return true;
+        if (waited >= IFACE_GONE_WAIT_MS)
+            return false;
+        (void)poll(NULL, 0, IFACE_GONE_STEP_MS);   /* a sleep that a signal cuts short */
+    }
+}
+
 /* Live: up to one poll interval for the descriptor to become readable.  A
  * signal cuts the wait short (poll is never restarted), so the loop sees
  * SIGUSR1 and SIGINT at once.  The kernel flags a packet socket whose
@@ -190,7 +210,7 @@ static enum wait_result wait_for_packets(struct ws_capture *c, struct ws_error *
             so_error = errno;
         if (so_error == ENETDOWN)
             ws_fail(err, WS_ERR_RUNTIME, "%s: capture stopped: %s", c->source,
-                    if_nametoindex(c->source) ? "the interface went down" : "the interface disappeared");
+                    interface_disappeared(c->source) ? "the interface disappeared" : "the interface went down");
         else
             ws_fail(err, WS_ERR_RUNTIME, "%s: capture stopped: %s", c->source,
                     so_error ? strerror(so_error) : "the capture socket failed");
