@@ -157,7 +157,6 @@ bool ws_ring_consumer_starved(const struct ws_ring *r)
     return r->consumer_starved;
 }
 
-
 /* ---- consumer ---------------------------------------------------------- */
 
 static void give_back_locked(struct ws_ring *r)
